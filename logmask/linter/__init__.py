@@ -1,0 +1,1 @@
+"""The engine: files, parsing, running rules, fixes, reports, config."""

@@ -1,0 +1,70 @@
+"""Check many files: discovery, stdin, the fix loop. Yields results; prints nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from logmask.linter.config import Config
+from logmask.linter.engine import FileResult, Linter
+from logmask.linter.files import discover
+from logmask.linter.fixes import applicable, apply_fixes
+
+MAX_FIX_PASSES = 5
+
+
+@dataclass(frozen=True)
+class FixMode:
+    """What to do with fixes: nothing, compute them (diff), or write them."""
+
+    compute: bool = False
+    write: bool = False
+    unsafe: bool = False
+
+
+@dataclass
+class Checked:
+    result: FileResult
+    original: bytes | None = None
+    fixed: bytes | None = None  # set when fixes changed the source
+    applied: int = 0
+
+
+def fix_loop(linter: Linter, result: FileResult, unsafe: bool) -> Checked:
+    """Apply fixes and re-check until nothing changes (overlapping fixes take more passes)."""
+    original = result.source
+    current = result
+    applied = 0
+    for _ in range(MAX_FIX_PASSES):
+        todo = applicable(current.findings, unsafe)
+        if not todo or current.module is None or current.source is None:
+            break
+        new = apply_fixes(current.source, current.module, todo)
+        if new == current.source:
+            break
+        checked = linter.check_source(new, result.path)
+        if checked.errors and not current.errors:
+            break  # never write a fix that breaks the file
+        applied += len(todo)
+        current = checked
+    fixed = current.source if current.source != original else None
+    return Checked(current, original, fixed, applied)
+
+
+def check_one(linter: Linter, result: FileResult, mode: FixMode) -> Checked:
+    if not mode.compute or not result.findings:
+        return Checked(result)
+    return fix_loop(linter, result, mode.unsafe)
+
+
+def check_paths(
+    paths: Iterable[str], config: Config, mode: FixMode = FixMode()
+) -> Iterator[Checked]:
+    linter = Linter(config)
+    for path in discover(paths, config):
+        yield check_one(linter, linter.check_file(path), mode)
+
+
+def check_stdin(data: bytes, filename: str, config: Config, mode: FixMode = FixMode()) -> Checked:
+    linter = Linter(config)
+    return check_one(linter, linter.check_source(data, filename), mode)

@@ -1,0 +1,43 @@
+"""Reading a file safely: one clear reason when it cannot be checked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class UnreadableFile(Exception):
+    """The file cannot be checked; the message says why, for one error line."""
+
+
+def read_source(path: str) -> bytes:
+    p = Path(path)
+    try:
+        if p.is_symlink() and not p.exists():
+            raise UnreadableFile("broken symbolic link")
+        if not p.exists():
+            raise UnreadableFile("no such file or directory")
+        if p.is_dir():
+            raise UnreadableFile("is a directory")
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise UnreadableFile(f"file too large ({size // (1024 * 1024)} MiB)")
+        with open(p, "rb") as handle:
+            data = handle.read()
+    except UnreadableFile:
+        raise
+    except PermissionError:
+        raise UnreadableFile("permission denied") from None
+    except OSError as err:
+        if err.errno == 40:  # ELOOP
+            raise UnreadableFile("symbolic link loop") from None
+        raise UnreadableFile(os.strerror(err.errno) if err.errno else str(err)) from None
+    return data
+
+
+def check_text(data: bytes) -> None:
+    """Reject what is not Python source before the parser sees it."""
+    if b"\0" in data[:8192]:
+        raise UnreadableFile("binary file (contains NUL bytes)")

@@ -1,0 +1,1229 @@
+"""One pass over a module: resolve trackers, follow data, hand logged items to the rules.
+
+This is the shared analysis the design asks for: instead of each rule
+re-walking the tree with LibCST's generic (and slow) scope and
+qualified-name providers, one walker visits the statements in order, keeps
+an abstract `Value` per name (imports, tracker objects, DataFrames and their
+columns, records, dicts, masked values, parameters), and at every tracker
+call turns the arguments into `LoggedItem`s for the rules.
+
+Functions are analysed after the module body (they run later, when the
+module's names are bound). A function that passes one of its parameters to
+a sink gets a summary; its callers in the module are then sinks too, and
+findings are reported at the call site with the argument's evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from logmask.evidence.names import is_masker_name
+from logmask.evidence.sources import personal_source
+from logmask.rules import frames
+from logmask.rules.base import Rule, RuleContext
+from logmask.rules.items import LoggedItem
+from logmask.rules.sinks import (
+    DATASET_WRAPPERS,
+    MEDIA_TYPES,
+    SPAN_PROCESSOR_SETUP,
+    Signature,
+    SinkTable,
+)
+from logmask.rules.values import MASKED, UNKNOWN, Entry, Scope, Value, merge_params
+
+LOGMASK_MASKERS = frozenset(
+    {
+        "logmask.mask",
+        "logmask.mask_dataframe",
+        "logmask.mask_records",
+        "logmask.redact_text",
+        "logmask.masking.mask",
+    }
+)
+HASH_MODULES = ("hashlib.", "hmac.")
+REDACTION_MARKERS = ("redact", "mask", "***", "xxx", "<", "[", "removed", "hidden", "#")
+
+
+@dataclass(eq=False)
+class ParamUse:
+    """A parameter of a function reaches a sink: at call sites, the argument does."""
+
+    param: str
+    item: LoggedItem
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    node: cst.FunctionDef
+    params: tuple[str, ...]
+    class_name: str | None = None
+    uses: list[ParamUse] = field(default_factory=list)
+    state: str = "new"  # new -> running -> done
+
+
+def string_value(node: cst.CSTNode) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = node.evaluated_value
+        except Exception:
+            return None
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = string_value(node.left), string_value(node.right)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
+def dotted(node: cst.CSTNode) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def last_name(node: cst.CSTNode) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
+
+
+class ModuleAnalysis:
+    def __init__(
+        self,
+        module: cst.Module,
+        ctx: RuleContext,
+        rules: Sequence[Rule],
+        sinks: SinkTable,
+    ) -> None:
+        self.module = module
+        self.ctx = ctx
+        self.rules = rules
+        self.sinks = sinks
+        self.functions: dict[str, FunctionInfo] = {}
+        self.methods: dict[tuple[str, str], FunctionInfo] = {}
+        self.class_attrs: dict[str, dict[str, Value]] = {}
+        self.class_name: str | None = None
+        self.function: FunctionInfo | None = None
+        self.quiet = False
+        self.via: tuple[str, ...] = ()
+        self.deferred: list[tuple[FunctionInfo, Scope]] = []
+        self.module_scope = Scope()
+
+    # ----------------------------------------------------------------- walking
+    def run(self) -> None:
+        self.collect_definitions(self.module.body, None)
+        self.block(self.module.body, self.module_scope)
+        while self.deferred:
+            info, scope = self.deferred.pop(0)
+            self.analyse_function(info, scope)
+        for rule in self.rules:
+            rule.on_module_end(self.ctx)
+
+    def collect_definitions(self, body: Sequence[cst.CSTNode], class_name: str | None) -> None:
+        for stmt in body:
+            if isinstance(stmt, cst.FunctionDef):
+                info = FunctionInfo(stmt, self.parameter_names(stmt), class_name)
+                if class_name is None:
+                    self.functions[stmt.name.value] = info
+                else:
+                    self.methods[(class_name, stmt.name.value)] = info
+            elif isinstance(stmt, cst.ClassDef) and class_name is None:
+                self.class_attrs.setdefault(stmt.name.value, {})
+                if isinstance(stmt.body, cst.IndentedBlock):
+                    self.collect_definitions(stmt.body.body, stmt.name.value)
+            elif isinstance(stmt, cst.If | cst.Try) and class_name is None:
+                for block in self.sub_blocks(stmt):
+                    self.collect_definitions(block, None)
+
+    @staticmethod
+    def sub_blocks(stmt: cst.CSTNode) -> Iterable[Sequence[cst.CSTNode]]:
+        for child in stmt.children:
+            if isinstance(child, cst.IndentedBlock):
+                yield child.body
+            elif isinstance(child, cst.Else | cst.If | cst.ExceptHandler | cst.Finally):
+                yield from ModuleAnalysis.sub_blocks(child)
+
+    @staticmethod
+    def parameter_names(node: cst.FunctionDef) -> tuple[str, ...]:
+        p = node.params
+        names = [x.name.value for x in (*p.posonly_params, *p.params)]
+        return tuple(names)
+
+    def block(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:
+        for stmt in body:
+            try:
+                self.statement(stmt, scope)
+            except RecursionError:
+                continue
+
+    def body_of(self, node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+        body = getattr(node, "body", None)
+        if isinstance(body, cst.IndentedBlock):
+            return body.body
+        if isinstance(body, cst.SimpleStatementSuite):
+            return [cst.SimpleStatementLine(body=body.body)]
+        return ()
+
+    def statement(self, stmt: cst.CSTNode, scope: Scope) -> None:
+        previous = self.ctx.statement
+        self.ctx.statement = stmt
+        try:
+            self._statement(stmt, scope)
+        finally:
+            self.ctx.statement = previous
+
+    def _statement(self, stmt: cst.CSTNode, scope: Scope) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.small_statement(small, scope)
+        elif isinstance(stmt, cst.FunctionDef):
+            self.function_definition(stmt, scope)
+        elif isinstance(stmt, cst.ClassDef):
+            self.class_definition(stmt, scope)
+        elif isinstance(stmt, cst.If):
+            self.eval(stmt.test, scope)
+            self.block(self.body_of(stmt), scope)
+            if stmt.orelse is not None:
+                self.statement(stmt.orelse, scope)
+        elif isinstance(stmt, cst.Else):
+            self.block(self.body_of(stmt), scope)
+        elif isinstance(stmt, cst.For):
+            iterable = self.eval(stmt.iter, scope)
+            self.bind_target(stmt.target, self.element_of(iterable), scope)
+            self.block(self.body_of(stmt), scope)
+            if stmt.orelse is not None:
+                self.statement(stmt.orelse, scope)
+        elif isinstance(stmt, cst.While):
+            self.eval(stmt.test, scope)
+            self.block(self.body_of(stmt), scope)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                value = self.eval(item.item, scope)
+                if item.asname is not None:
+                    self.bind_target(item.asname.name, value, scope)
+            self.block(self.body_of(stmt), scope)
+        elif isinstance(stmt, cst.Try | cst.TryStar):
+            self.block(self.body_of(stmt), scope)
+            for handler in stmt.handlers:
+                self.block(self.body_of(handler), scope)
+            for extra in (stmt.orelse, stmt.finalbody):
+                if extra is not None:
+                    self.block(self.body_of(extra), scope)
+        elif isinstance(stmt, cst.Match):
+            self.eval(stmt.subject, scope)
+            for case in stmt.cases:
+                self.block(self.body_of(case), scope)
+
+    def small_statement(self, small: cst.CSTNode, scope: Scope) -> None:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, scope)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, scope)
+            for target in small.targets:
+                self.assign(target.target, value, small.value, scope)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                value = self.eval(small.value, scope)
+            else:
+                value = self.annotation_value(small.annotation.annotation, scope)
+            self.assign(small.target, value, small.value, scope)
+        elif isinstance(small, cst.AugAssign):
+            self.eval(small.value, scope)
+        elif isinstance(small, cst.Return):
+            if small.value is not None:
+                self.eval(small.value, scope)
+        elif isinstance(small, cst.Del):
+            self.delete(small.target, scope)
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                full = dotted(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    scope.bind(alias.asname.name.value, Value(kind="api", api=full))
+                else:
+                    root = full.split(".")[0]
+                    scope.bind(root, Value(kind="api", api=root))
+                self.note_import(full, 0)
+        elif isinstance(small, cst.ImportFrom):
+            self.import_from(small, scope)
+
+    def import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
+        module = dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        self.note_import(module or "", level)
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = dotted(alias.name) or ""
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            if level:
+                self.note_import(f"{module}.{name}" if module else name, level)
+                continue
+            scope.bind(local, Value(kind="api", api=f"{module}.{name}"))
+
+    def note_import(self, module: str, level: int) -> None:
+        if self.ctx.options.span_processors_registered:
+            return
+        root = module.split(".")[0]
+        if level == 0 and root in self.sinks.modules | {"logmask"}:
+            return
+        if (level or module) and self.ctx.module_registers_processors(module, level):
+            self.ctx.options.span_processors_registered = True
+
+    # ------------------------------------------------------------- definitions
+    def function_definition(self, node: cst.FunctionDef, scope: Scope) -> None:
+        decorators = []
+        for dec in node.decorators:
+            target = dec.decorator
+            if isinstance(target, cst.Call):
+                self.eval_args(target.args, scope)
+                target = target.func
+            value = self.eval(target, scope)
+            decorators.append(value.api or dotted(target) or "")
+        if not self.quiet:
+            for rule in self.rules:
+                rule.on_function(node, decorators, self.ctx)
+        info = self.lookup_function(node)
+        if info is None:
+            info = FunctionInfo(node, self.parameter_names(node), self.class_name)
+        self.deferred.append((info, scope))
+
+    def lookup_function(self, node: cst.FunctionDef) -> FunctionInfo | None:
+        name = node.name.value
+        info = (
+            self.methods.get((self.class_name, name))
+            if self.class_name
+            else self.functions.get(name)
+        )
+        return info if info is not None and info.node is node else None
+
+    def class_definition(self, node: cst.ClassDef, scope: Scope) -> None:
+        previous = self.class_name
+        self.class_name = node.name.value
+        class_scope = Scope(parent=scope)
+        methods: list[tuple[FunctionInfo, Scope]] = []
+        saved = self.deferred
+        self.deferred = []
+        try:
+            self.block(self.body_of(node), class_scope)
+            methods = self.deferred
+        finally:
+            self.deferred = saved
+            self.class_name = previous
+        # Two rounds: the first learns what `self.<attr>` holds (set in any method),
+        # the second reports with that knowledge.
+        quiet = self.quiet
+        self.quiet = True
+        for info, method_scope in methods:
+            self.analyse_function(info, method_scope, record=False)
+        self.quiet = quiet
+        for info, _ in methods:
+            info.state = "new"
+            info.uses.clear()
+        self.deferred.extend(methods)
+
+    def analyse_function(self, info: FunctionInfo, parent: Scope, record: bool = True) -> None:
+        if info.state != "new":
+            return
+        info.state = "running"
+        saved = (self.function, self.class_name, self.ctx.current_function, self.ctx.statement)
+        self.function = info
+        self.class_name = info.class_name
+        self.ctx.current_function = info.node.name.value
+        scope = Scope(parent=parent)
+        params = info.node.params
+        all_params = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                all_params.append(extra)
+        for index, param in enumerate(all_params):
+            name = param.name.value
+            if index == 0 and info.class_name and name in ("self", "cls"):
+                scope.bind(name, Value(kind="self", label=info.class_name))
+                continue
+            value = Value(name=name, params=frozenset({name}), label=name)
+            if param.annotation is not None:
+                typed = self.annotation_value(param.annotation.annotation, scope)
+                if typed.kind == "tracker":
+                    value = typed
+            scope.bind(name, value)
+        nested_saved = self.deferred
+        self.deferred = []
+        try:
+            self.block(self.body_of(info.node), scope)
+            while self.deferred:
+                nested, nested_scope = self.deferred.pop(0)
+                self.analyse_function(nested, nested_scope, record)
+        finally:
+            self.deferred = nested_saved
+            self.function, self.class_name, self.ctx.current_function, self.ctx.statement = saved
+            info.state = "done"
+
+    def annotation_value(self, node: cst.BaseExpression, scope: Scope) -> Value:
+        if isinstance(node, cst.SimpleString):
+            return UNKNOWN
+        value = self.eval(node, scope)
+        if value.kind == "api" and value.api:
+            kind = self.sinks.object_type(value.api)
+            if kind:
+                return Value(kind="tracker", api=kind)
+        return UNKNOWN
+
+    # ----------------------------------------------------------------- binding
+    def bind_target(self, target: cst.CSTNode, value: Value, scope: Scope) -> None:
+        if isinstance(target, cst.Name):
+            label = value.label if value.kind == "tracker" else target.value
+            if value.kind in ("unknown",) and value.name is None and not value.params:
+                value = value.with_(name=target.value)
+            scope.bind(target.value, value.with_(label=label))
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self.bind_target(element.value, Value(name=None), scope)
+
+    def assign(
+        self, target: cst.CSTNode, value: Value, value_node: cst.CSTNode | None, scope: Scope
+    ) -> None:
+        if isinstance(target, cst.Name | cst.Tuple | cst.List):
+            self.bind_target(target, value, scope)
+        elif isinstance(target, cst.Attribute):
+            owner = self.eval(target.value, scope)
+            if owner.kind == "self" and owner.label:
+                self.class_attrs.setdefault(owner.label, {})[target.attr.value] = value
+            elif owner.kind == "tracker" and owner.api in ("wandb.Config", "wandb.Summary"):
+                self.dispatch(
+                    LoggedItem(
+                        sink=f"{owner.api}.{target.attr.value}",
+                        shape="item",
+                        value=value,
+                        value_node=value_node,
+                        key=target.attr.value,
+                        key_node=target.attr,
+                    )
+                )
+        elif isinstance(target, cst.Subscript):
+            self.assign_item(target, value, value_node, scope)
+
+    def subscript_key(self, node: cst.Subscript, scope: Scope) -> tuple[Value, cst.CSTNode | None]:
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return UNKNOWN, None
+        key_node = node.slice[0].slice.value
+        return self.eval(key_node, scope), key_node
+
+    def assign_item(
+        self, target: cst.Subscript, value: Value, value_node: cst.CSTNode | None, scope: Scope
+    ) -> None:
+        owner = self.eval(target.value, scope)
+        key, key_node = self.subscript_key(target, scope)
+        name = dotted(target.value)
+        if owner.kind == "tracker" and owner.api in ("wandb.Config", "wandb.Summary"):
+            self.dispatch(
+                LoggedItem(
+                    sink=f"{owner.api}[...]",
+                    shape="item",
+                    value=value,
+                    value_node=value_node,
+                    key=key.text,
+                    key_node=key_node,
+                    key_value=key,
+                )
+            )
+            return
+        if name is None or "." in name:
+            return
+        if owner.kind == "frame" and key.text is not None:
+            columns = owner.columns if key.text in owner.columns else (*owner.columns, key.text)
+            masked = owner.masked_columns
+            masked = masked | {key.text} if value.masked else masked - {key.text}
+            scope.bind(name, owner.with_(columns=columns, masked_columns=masked))
+        elif owner.kind == "mapping" and owner.entries is not None:
+            entries = tuple(e for e in owner.entries if e.key is None or e.key != key.text)
+            entry = Entry(key.text, key_node, value, value_node, key)
+            scope.bind(name, owner.with_(entries=(*entries, entry)))
+
+    def delete(self, target: cst.CSTNode, scope: Scope) -> None:
+        if isinstance(target, cst.Subscript):
+            name = dotted(target.value)
+            owner = self.eval(target.value, scope)
+            key, _ = self.subscript_key(target, scope)
+            if name and owner.kind == "frame" and key.text is not None:
+                scope.bind(name, self.drop_columns(owner, [key.text]))
+        elif isinstance(target, cst.Tuple):
+            for element in target.elements:
+                self.delete(element.value, scope)
+
+    # ------------------------------------------------------------- expressions
+    def eval(self, node: cst.CSTNode, scope: Scope) -> Value:
+        if isinstance(node, cst.Name):
+            return self.eval_name(node, scope)
+        if isinstance(node, cst.Attribute):
+            return self.eval_attribute(node, scope)
+        if isinstance(node, cst.Call):
+            return self.eval_call(node, scope)
+        if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+            text = string_value(node)
+            return Value(kind="literal", text=text) if text is not None else UNKNOWN
+        if isinstance(node, cst.Integer | cst.Float | cst.Imaginary):
+            return Value(kind="literal", numeric=True)
+        if isinstance(node, cst.FormattedString):
+            return self.eval_fstring(node, scope)
+        if isinstance(node, cst.Dict):
+            return self.eval_dict(node, scope)
+        if isinstance(node, cst.List | cst.Tuple | cst.Set):
+            return self.eval_list(node, scope)
+        if isinstance(node, cst.Subscript):
+            return self.eval_subscript(node, scope)
+        if isinstance(node, cst.ListComp | cst.GeneratorExp | cst.SetComp):
+            return self.eval_comprehension(node, node.elt, scope)
+        if isinstance(node, cst.DictComp):
+            return self.eval_comprehension(node, node.value, scope, dict_keys=node.key)
+        if isinstance(node, cst.BinaryOperation):
+            left, right = self.eval(node.left, scope), self.eval(node.right, scope)
+            if isinstance(node.operator, cst.Add | cst.Modulo):
+                if left.kind == "literal" and left.text is not None:
+                    return Value(kind="fstring", items=(left, right), params=right.params)
+                return left if left.name else right if right.name else UNKNOWN
+            return UNKNOWN
+        if isinstance(node, cst.BooleanOperation):
+            left, right = self.eval(node.left, scope), self.eval(node.right, scope)
+            return left if left.kind != "unknown" or left.name else right
+        if isinstance(node, cst.IfExp):
+            self.eval(node.test, scope)
+            body, orelse = self.eval(node.body, scope), self.eval(node.orelse, scope)
+            return body if body.kind != "unknown" or body.name else orelse
+        if isinstance(node, cst.NamedExpr):
+            value = self.eval(node.value, scope)
+            self.bind_target(node.target, value, scope)
+            return value
+        if isinstance(node, cst.Await):
+            return self.eval(node.expression, scope)
+        if isinstance(node, cst.Lambda):
+            return UNKNOWN
+        # Anything else: look inside for tracker calls, know nothing about the result.
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.eval(child, scope)
+        return UNKNOWN
+
+    def eval_name(self, node: cst.Name, scope: Scope) -> Value:
+        found = scope.lookup(node.value)
+        if found is not None:
+            if found.kind == "api" or found.kind == "tracker":
+                return found
+            return found
+        if node.value in ("True", "False", "None"):
+            return Value(kind="literal", numeric=True)
+        return Value(name=node.value, label=node.value)
+
+    def eval_attribute(self, node: cst.Attribute, scope: Scope) -> Value:
+        base = self.eval(node.value, scope)
+        attr = node.attr.value
+        if base.kind in ("api", "tracker") and base.api:
+            api = f"{base.api}.{attr}"
+            kind = self.sinks.attribute_type(api)
+            if kind:
+                return Value(kind="tracker", api=kind, label=dotted(node))
+            return Value(kind="api", api=api, label=dotted(node))
+        if base.kind == "self" and base.label:
+            known = self.class_attrs.get(base.label, {}).get(attr)
+            if known is not None:
+                return known
+            method = self.methods.get((base.label, attr))
+            if method is not None:
+                return Value(kind="method", api=attr, label=base.label)
+            return Value(name=attr, owner=base.label, label=f"self.{attr}")
+        if base.kind == "frame":
+            if attr in frames.AGGREGATES:
+                return UNKNOWN
+            if attr in base.columns:
+                return Value(
+                    name=attr,
+                    owner=base.label,
+                    masked=attr in base.masked_columns or base.masked,
+                    params=base.params,
+                )
+            return base.with_(api=attr, kind="frame_method")
+        if base.kind in ("records", "mapping", "table", "dataset"):
+            return base.with_(api=attr, kind=base.kind + "_method")
+        if base.masked:
+            return MASKED
+        owner = base.name or base.label or dotted(node.value)
+        return Value(
+            name=attr,
+            owner=owner,
+            params=base.params,
+            label=dotted(node),
+            origin=base.origin,
+        )
+
+    def eval_fstring(self, node: cst.FormattedString, scope: Scope) -> Value:
+        parts: list[Value] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(Value(kind="literal", text=part.value))
+            elif isinstance(part, cst.FormattedStringExpression):
+                parts.append(self.eval(part.expression, scope))
+        return Value(kind="fstring", items=tuple(parts), params=merge_params(*parts))
+
+    def eval_dict(self, node: cst.Dict, scope: Scope) -> Value:
+        entries: list[Entry] = []
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = self.eval(element.key, scope)
+                value = self.eval(element.value, scope)
+                entries.append(Entry(key.text, element.key, value, element.value, key))
+            elif isinstance(element, cst.StarredDictElement):
+                inner = self.eval(element.value, scope)
+                if inner.kind == "mapping" and inner.entries is not None:
+                    entries.extend(inner.entries)
+        return self.mapping(entries)
+
+    def mapping(self, entries: list[Entry]) -> Value:
+        params = merge_params(*(e.value for e in entries))
+        return Value(kind="mapping", entries=tuple(entries), params=params)
+
+    def eval_list(self, node: cst.List | cst.Tuple | cst.Set, scope: Scope) -> Value:
+        values = [self.eval(el.value, scope) for el in node.elements]
+        if values and all(v.kind == "mapping" and v.entries is not None for v in values):
+            keys: list[str] = []
+            for v in values:
+                for e in v.entries or ():
+                    if e.key is not None and e.key not in keys:
+                        keys.append(e.key)
+            masked = all(v.masked for v in values)
+            return Value(kind="records", columns=tuple(keys), masked=masked)
+        if values and all(v.kind in ("frame", "dataset") for v in values):
+            return Value(kind="frames", items=tuple(values))
+        return Value(kind="list", items=tuple(values), params=merge_params(*values))
+
+    def eval_subscript(self, node: cst.Subscript, scope: Scope) -> Value:
+        base = self.eval(node.value, scope)
+        if base.kind == "frame_method" and base.api in ("loc", "iloc"):
+            base = base.with_(kind="frame", api=None)
+            return self.index_frame(base, node, scope, loc=True)
+        if base.kind == "frame":
+            return self.index_frame(base, node, scope, loc=False)
+        key, _ = self.subscript_key(node, scope)
+        if key.kind == "unknown" and len(node.slice) == 1:
+            pass
+        for element in node.slice:
+            if isinstance(element.slice, cst.Slice):
+                return base if base.kind in ("records", "list") else UNKNOWN
+        if base.kind == "records":
+            return Value(kind="mapping", columns=base.columns, masked=base.masked, entries=None)
+        if base.kind == "mapping" and base.entries is not None and key.text is not None:
+            for entry in reversed(base.entries):
+                if entry.key == key.text:
+                    return entry.value
+        if base.kind == "table":
+            return UNKNOWN
+        if base.masked:
+            return MASKED
+        if key.text is not None:
+            owner = base.name or base.label or dotted(node.value)
+            return Value(name=key.text, owner=owner, params=base.params, label=dotted(node.value))
+        return Value(params=base.params) if base.params else UNKNOWN
+
+    def index_frame(self, frame: Value, node: cst.Subscript, scope: Scope, loc: bool) -> Value:
+        elements = list(node.slice)
+        if loc:
+            if len(elements) < 2:
+                return frame
+            elements = elements[1:]
+        if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
+            return frame
+        key = self.eval(elements[0].slice.value, scope)
+        if key.text is not None:
+            return Value(
+                name=key.text,
+                owner=frame.label,
+                masked=frame.masked or key.text in frame.masked_columns,
+                params=frame.params,
+            )
+        names = self.string_items(key)
+        if names is not None:
+            return self.project(frame, names)
+        return frame
+
+    def string_items(self, value: Value) -> list[str] | None:
+        if value.kind == "list" and value.items and all(v.text is not None for v in value.items):
+            return [v.text for v in value.items if v.text is not None]
+        if value.kind == "literal" and value.text is not None:
+            return [value.text]
+        return None
+
+    def project(self, frame: Value, names: Sequence[str]) -> Value:
+        return frame.with_(
+            columns=tuple(names),
+            open_columns=False,
+            source=None,
+            masked_columns=frame.masked_columns & set(names),
+        )
+
+    def drop_columns(self, frame: Value, names: Sequence[str]) -> Value:
+        dropped_personal = any(self.ctx.classifier.classify(n) is not None for n in names)
+        return frame.with_(
+            columns=tuple(c for c in frame.columns if c not in names),
+            dropped_personal=frame.dropped_personal or dropped_personal,
+        )
+
+    def element_of(self, iterable: Value) -> Value:
+        if iterable.kind == "records":
+            return Value(kind="mapping", columns=iterable.columns, masked=iterable.masked)
+        if iterable.masked:
+            return MASKED
+        return Value(params=iterable.params) if iterable.params else UNKNOWN
+
+    def eval_comprehension(
+        self,
+        node: cst.BaseComp,
+        element: cst.BaseExpression,
+        scope: Scope,
+        dict_keys: cst.BaseExpression | None = None,
+    ) -> Value:
+        inner = Scope(parent=scope)
+        source: Value = UNKNOWN
+        comp: cst.CompFor | None = node.for_in
+        while comp is not None:
+            iterable = self.eval(comp.iter, inner)
+            if source is UNKNOWN:
+                source = iterable
+            self.bind_target(comp.target, self.element_of(iterable), inner)
+            for cond in comp.ifs:
+                self.eval(cond.test, inner)
+            comp = comp.inner_for_in
+        value = self.eval(element, inner)
+        if dict_keys is not None:
+            self.eval(dict_keys, inner)
+            if value.masked:
+                return Value(kind="mapping", masked=True, entries=None)
+            return UNKNOWN
+        if value.masked:
+            return Value(kind="records" if source.kind == "records" else "list", masked=True)
+        if value.kind == "mapping" and value.entries is not None:
+            keys = tuple(e.key for e in value.entries if e.key is not None)
+            return Value(kind="records", columns=keys)
+        if value.kind == "mapping" and source.kind == "records":
+            return source
+        return Value(kind="list", params=value.params) if value.params else UNKNOWN
+
+    # ------------------------------------------------------------------- calls
+    def eval_args(self, args: Sequence[cst.Arg], scope: Scope) -> list[Value]:
+        return [self.eval(arg.value, scope) for arg in args]
+
+    def eval_call(self, node: cst.Call, scope: Scope) -> Value:
+        func = self.eval(node.func, scope)
+        args = self.eval_args(node.args, scope)
+        if func.kind == "api" and func.api:
+            return self.call_api(func.api, node, args, scope)
+        if func.kind == "tracker" and func.api:
+            return func
+        if func.kind == "frame_method" and func.api:
+            return self.frame_method(func, func.api, node, args, scope)
+        if func.kind in ("records_method", "mapping_method", "table_method", "dataset_method"):
+            return self.container_method(func, node, args, scope)
+        name = last_name(node.func)
+        if isinstance(node.func, cst.Name) and scope.lookup(node.func.value) is None:
+            info = self.functions.get(node.func.value)
+            if info is not None:
+                return self.call_function(info, node, args, scope)
+            builtin = self.call_builtin(node.func.value, node, args)
+            if builtin is not None:
+                return builtin
+        if func.kind == "method" and func.label and func.api:
+            info = self.methods.get((func.label, func.api))
+            if info is not None:
+                return self.call_function(info, node, args, scope, method=True)
+        if name and self.is_masker(name, None):
+            return MASKED
+        if isinstance(node.func, cst.Attribute):
+            receiver = self.eval(node.func.value, scope)
+            if receiver.masked:
+                return MASKED
+            if name == "hexdigest" or name == "digest":
+                return MASKED
+            if name == "sub" and self.is_redacting_sub(node, pattern_object=True):
+                return MASKED
+            if name in frames.STRING_KEEPERS and (receiver.name or receiver.params):
+                return receiver
+        return Value(params=merge_params(*args)) if self.function else UNKNOWN
+
+    def call_builtin(self, name: str, node: cst.Call, args: list[Value]) -> Value | None:
+        if name in ("dict",):
+            entries: list[Entry] = []
+            if args and args[0].kind == "mapping" and args[0].entries is not None:
+                entries.extend(args[0].entries)
+            for arg, value in zip(node.args, args, strict=False):
+                if arg.keyword is not None:
+                    key = Value(kind="literal", text=arg.keyword.value)
+                    entries.append(Entry(arg.keyword.value, arg.keyword, value, arg.value, key))
+            if args and args[0].kind == "records":
+                return args[0]
+            if args and args[0].masked:
+                return MASKED
+            return self.mapping(entries)
+        if name in ("list", "tuple", "sorted") and args:
+            return args[0]
+        if name in ("str", "repr") and args:
+            return args[0]
+        if name == "map" and len(node.args) >= 2:
+            fn = last_name(node.args[0].value)
+            if fn and self.is_masker(fn, None):
+                return Value(kind="list", masked=True)
+        if name == "hash":
+            return MASKED
+        return None
+
+    def is_masker(self, name: str, api: str | None) -> bool:
+        if api is not None:
+            if api in LOGMASK_MASKERS or api.startswith("logmask."):
+                return True
+            if api in self.ctx.options.maskers or api.startswith(HASH_MODULES):
+                return True
+            if api.startswith("presidio_anonymizer"):
+                return True
+        return name in self.ctx.options.maskers or is_masker_name(name)
+
+    def is_redacting_sub(self, node: cst.Call, pattern_object: bool) -> bool:
+        """`re.sub(p, "[REDACTED]", s)` or `PATTERN.sub("<EMAIL>", s)` masks what it matches."""
+        index = 0 if pattern_object else 1
+        positional = [a for a in node.args if a.keyword is None]
+        replacement = None
+        if len(positional) > index:
+            replacement = positional[index].value
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == "repl":
+                replacement = arg.value
+        text = string_value(replacement) if replacement is not None else None
+        if text is None:
+            return False
+        lowered = text.lower()
+        return any(marker in lowered for marker in REDACTION_MARKERS)
+
+    def call_api(self, api: str, node: cst.Call, args: list[Value], scope: Scope) -> Value:
+        for rule in self.rules:
+            if not self.quiet:
+                rule.on_call(api, node, args, self.ctx)
+        if api in SPAN_PROCESSOR_SETUP:
+            self.register_processors(node, args)
+        signature = self.sinks.signature(api)
+        kind = self.sinks.object_type(api)
+        if api == "wandb.Table" or kind == "wandb.Table":
+            return self.make_table(node, args, signature)
+        if signature is not None:
+            self.sink_call(api, signature, node, args)
+        if kind:
+            return Value(kind="tracker", api=kind)
+        if api in MEDIA_TYPES:
+            return Value(kind="media", media=True)
+        if api in DATASET_WRAPPERS:
+            inner = self.first_arg(node, args, ("df", "data", "dataset"))
+            if inner is not None and inner.kind == "frame":
+                return inner.with_(kind="dataset")
+            return UNKNOWN
+        name = api.rsplit(".", 1)[-1]
+        if self.is_masker(name, api):
+            return MASKED
+        if api in ("re.sub", "regex.sub") and self.is_redacting_sub(node, pattern_object=False):
+            return MASKED
+        if api in ("copy.copy", "copy.deepcopy") and args:
+            return args[0]
+        frame_name = frames.frame_api(api)
+        if frame_name is not None:
+            return self.frame_function(frame_name, node, args)
+        if api in ("json.dumps", "json.loads") and args:
+            return args[0]
+        return UNKNOWN
+
+    def first_arg(self, node: cst.Call, args: list[Value], keywords: Sequence[str]) -> Value | None:
+        for arg, value in zip(node.args, args, strict=False):
+            if arg.keyword is None and not arg.star:
+                return value
+            if arg.keyword is not None and arg.keyword.value in keywords:
+                return value
+        return None
+
+    def keyword(self, node: cst.Call, args: list[Value], name: str) -> Value | None:
+        for arg, value in zip(node.args, args, strict=False):
+            if arg.keyword is not None and arg.keyword.value == name:
+                return value
+        return None
+
+    def register_processors(self, node: cst.Call, args: list[Value]) -> None:
+        processors = None
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == "span_processors":
+                processors = arg.value
+        if isinstance(processors, cst.List | cst.Tuple):
+            if not processors.elements:
+                return
+            for element in processors.elements:
+                name = last_name(element.value)
+                if name:
+                    self.ctx.suppressed_functions.add(name)
+            self.ctx.options.span_processors_registered = True
+        elif processors is not None:
+            self.ctx.options.span_processors_registered = True
+
+    # ------------------------------------------------------------ tabular data
+    def make_table(self, node: cst.Call, args: list[Value], signature: Signature | None) -> Value:
+        columns: tuple[str, ...] = ()
+        open_columns = False
+        source = None
+        masked = False
+        params: frozenset[str] = frozenset()
+        masked_columns: frozenset[str] = frozenset()
+        for index, (arg, value) in enumerate(
+            (a, v) for a, v in zip(node.args, args, strict=False) if not a.star
+        ):
+            param = (
+                signature.bind(index, arg.keyword.value if arg.keyword else None)
+                if signature
+                else None
+            )
+            if param is None:
+                continue
+            params |= value.params
+            if param.shape == "columns":
+                names = self.string_items(value)
+                if names is not None:
+                    columns = tuple(names)
+                else:
+                    open_columns = True
+            elif param.shape in ("records", "table"):
+                if value.kind in ("frame", "records", "table", "dataset") or (
+                    value.kind == "mapping" and value.columns
+                ):
+                    if not columns:
+                        columns = value.columns
+                    open_columns = open_columns or value.open_columns
+                    source = source or value.source
+                    masked_columns |= value.masked_columns
+                masked = masked or value.masked
+        return Value(
+            kind="table",
+            columns=columns,
+            open_columns=open_columns,
+            source=source,
+            masked=masked,
+            masked_columns=masked_columns,
+            params=params,
+            origin=node,
+            media=True,
+        )
+
+    def frame_function(self, name: str, node: cst.Call, args: list[Value]) -> Value:
+        if name in frames.FRAME_CONSTRUCTORS:
+            data = self.first_arg(node, args, ("data",))
+            columns = self.keyword(node, args, "columns")
+            names = self.string_items(columns) if columns is not None else None
+            frame = Value(kind="frame", origin=node)
+            if data is not None:
+                if data.masked:
+                    return frame.with_(masked=True)
+                if data.kind == "mapping" and data.entries is not None:
+                    keys = tuple(e.key for e in data.entries if e.key is not None)
+                    masked = frozenset(e.key for e in data.entries if e.key and e.value.masked)
+                    frame = frame.with_(columns=keys, masked_columns=masked)
+                elif data.kind in ("records", "frame", "table", "mapping"):
+                    frame = frame.with_(
+                        columns=data.columns,
+                        open_columns=data.open_columns,
+                        source=data.source,
+                        masked_columns=data.masked_columns,
+                    )
+                else:
+                    frame = frame.with_(open_columns=True, params=data.params)
+            if names is not None:
+                frame = frame.with_(columns=tuple(names), open_columns=False)
+            return frame
+        if frames.is_reader(name):
+            target = self.first_arg(
+                node, args, ("filepath_or_buffer", "path", "sql", "io", "source")
+            )
+            text = self.constant_text(target)
+            source = personal_source(text) if text else None
+            usecols = self.keyword(node, args, "usecols") or self.keyword(node, args, "columns")
+            names = self.string_items(usecols) if usecols is not None else None
+            if names is not None:
+                return Value(kind="frame", columns=tuple(names), source=source, origin=node)
+            if source is None:
+                return UNKNOWN
+            return Value(kind="frame", open_columns=True, source=source, origin=node)
+        if name in frames.COMBINERS:
+            parts = [a for a in args if a.kind in ("frame", "dataset")]
+            for value in args:
+                if value.kind == "frames":
+                    parts.extend(value.items)
+            if parts:
+                return self.union(parts)
+        return UNKNOWN
+
+    def constant_text(self, value: Value | None) -> str | None:
+        if value is None:
+            return None
+        if value.text is not None:
+            return value.text
+        if value.kind == "fstring":
+            return "".join(p.text or " " for p in value.items)
+        return None
+
+    def union(self, parts: Sequence[Value]) -> Value:
+        columns: list[str] = []
+        for part in parts:
+            for c in part.columns:
+                if c not in columns:
+                    columns.append(c)
+        first = parts[0]
+        return first.with_(
+            kind="frame",
+            columns=tuple(columns),
+            open_columns=any(p.open_columns for p in parts),
+            source=next((p.source for p in parts if p.source), None),
+            masked=all(p.masked for p in parts),
+            masked_columns=frozenset.intersection(*(p.masked_columns for p in parts)),
+            params=merge_params(*parts),
+        )
+
+    def frame_method(
+        self, frame: Value, method: str, node: cst.Call, args: list[Value], scope: Scope
+    ) -> Value:
+        frame = frame.with_(kind="frame", api=None)
+        result = self.frame_method_result(frame, method, node, args)
+        inplace = self.arg_node(node, "inplace")
+        receiver = dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        if receiver and "." not in receiver:
+            if isinstance(inplace, cst.Name) and inplace.value == "True":
+                scope.bind(receiver, result.with_(label=frame.label))
+                return UNKNOWN
+            if method == "pop":
+                key = self.first_arg(node, args, ("item",))
+                if key is not None and key.text is not None:
+                    scope.bind(receiver, self.drop_columns(frame, [key.text]))
+                    return Value(name=key.text, owner=frame.label)
+        return result
+
+    def arg_node(self, node: cst.Call, keyword: str) -> cst.BaseExpression | None:
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg.value
+        return None
+
+    def frame_method_result(
+        self, frame: Value, method: str, node: cst.Call, args: list[Value]
+    ) -> Value:
+        if method in frames.SAME_COLUMNS:
+            return frame
+        if method in frames.PROJECTIONS:
+            chosen = self.first_arg(node, args, ("items",))
+            names = self.string_items(chosen) if chosen is not None else None
+            return self.project(frame, names) if names is not None else frame
+        if method in frames.DROPS:
+            chosen = self.keyword(node, args, "columns")
+            if chosen is None:
+                chosen = self.first_arg(node, args, ("labels",))
+            names = self.string_items(chosen) if chosen is not None else None
+            return self.drop_columns(frame, names) if names is not None else frame
+        if method in frames.RENAMES:
+            mapping = self.keyword(node, args, "columns") or self.first_arg(node, args, ("mapper",))
+            if mapping is not None and mapping.kind == "mapping" and mapping.entries is not None:
+                renames = {e.key: e.value.text for e in mapping.entries if e.key and e.value.text}
+                return frame.with_(columns=tuple(renames.get(c, c) for c in frame.columns))
+            return frame
+        if method in frames.ASSIGNS:
+            columns = list(frame.columns)
+            masked = set(frame.masked_columns)
+            for arg, value in zip(node.args, args, strict=False):
+                if arg.keyword is None:
+                    continue
+                key = arg.keyword.value
+                if key not in columns:
+                    columns.append(key)
+                if value.masked:
+                    masked.add(key)
+                else:
+                    masked.discard(key)
+            return frame.with_(columns=tuple(columns), masked_columns=frozenset(masked))
+        if method in frames.UNIONS:
+            other = self.first_arg(node, args, ("right", "other"))
+            if other is not None and other.kind == "frame":
+                return self.union([frame, other])
+            return frame.with_(open_columns=True)
+        if method == "to_dict":
+            orient = self.first_arg(node, args, ("orient",))
+            if orient is not None and orient.text in ("records", "index"):
+                return frame.with_(kind="records")
+            return frame.with_(kind="records")
+        if method in ("apply", "map", "applymap", "transform", "pipe"):
+            fn = node.args[0].value if node.args else None
+            fn_name = last_name(fn) if fn is not None else None
+            if fn_name and self.is_masker(fn_name, None):
+                return frame.with_(masked=True)
+            return UNKNOWN
+        return UNKNOWN
+
+    def container_method(
+        self, container: Value, node: cst.Call, args: list[Value], scope: Scope
+    ) -> Value:
+        method = container.api or ""
+        kind = container.kind.removesuffix("_method")
+        value = container.with_(kind=kind, api=None)
+        receiver = dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        if kind == "records" and method in ("append", "extend", "insert") and receiver:
+            added = args[-1] if args else UNKNOWN
+            columns = list(value.columns)
+            if added.kind == "mapping" and added.entries is not None:
+                for e in added.entries:
+                    if e.key is not None and e.key not in columns:
+                        columns.append(e.key)
+            elif added.kind == "records":
+                columns.extend(c for c in added.columns if c not in columns)
+            scope.bind(receiver, value.with_(columns=tuple(columns)))
+            return UNKNOWN
+        if kind == "mapping" and method == "update" and receiver and value.entries is not None:
+            added = args[0] if args else UNKNOWN
+            new_entries = list(value.entries)
+            if added.kind == "mapping" and added.entries is not None:
+                new_entries.extend(added.entries)
+            for arg, arg_value in zip(node.args, args, strict=False):
+                if arg.keyword is not None:
+                    key = Value(kind="literal", text=arg.keyword.value)
+                    new_entries.append(
+                        Entry(arg.keyword.value, arg.keyword, arg_value, arg.value, key)
+                    )
+            scope.bind(receiver, self.mapping(new_entries).with_(label=value.label))
+            return UNKNOWN
+        if method in ("copy",):
+            return value
+        if kind == "dataset" and method in ("to_pandas", "df"):
+            return value.with_(kind="frame")
+        return UNKNOWN
+
+    def call_function(
+        self,
+        info: FunctionInfo,
+        node: cst.Call,
+        args: list[Value],
+        scope: Scope,
+        method: bool = False,
+    ) -> Value:
+        if info.state == "new" and not self.quiet:
+            self.analyse_function(info, self.module_scope)
+        if self.quiet or not info.uses:
+            return MASKED if is_masker_name(info.node.name.value) else UNKNOWN
+        params = list(info.params)
+        if method and params and params[0] in ("self", "cls"):
+            params = params[1:]
+        bound: dict[str, tuple[Value, cst.BaseExpression]] = {}
+        for index, (arg, value) in enumerate(zip(node.args, args, strict=False)):
+            if arg.star:
+                continue
+            if arg.keyword is not None:
+                bound[arg.keyword.value] = (value, arg.value)
+            elif index < len(params):
+                bound[params[index]] = (value, arg.value)
+        saved = self.via
+        self.via = (*self.via, info.node.name.value)
+        try:
+            for use in info.uses:
+                if use.param not in bound:
+                    continue
+                value, value_node = bound[use.param]
+                item = use.item
+                self.dispatch(
+                    LoggedItem(
+                        sink=item.sink,
+                        shape=item.shape,
+                        value=value,
+                        value_node=value_node,
+                        key=item.key,
+                        key_node=None,
+                        key_value=None,
+                        owner_key=item.owner_key,
+                        via=self.via + item.via,
+                    ),
+                    expand=item.shape == "mapping",
+                )
+        finally:
+            self.via = saved
+        return UNKNOWN
+
+    # ------------------------------------------------------------------ sinks
+    def sink_call(self, api: str, signature: Signature, node: cst.Call, args: list[Value]) -> None:
+        key: tuple[Value, cst.CSTNode] | None = None
+        value: tuple[Value, cst.CSTNode] | None = None
+        positional = 0
+        for arg, arg_value in zip(node.args, args, strict=False):
+            if arg.star:
+                continue
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            param = signature.bind(positional, keyword)
+            if keyword is None:
+                positional += 1
+            if param is None or param.shape == "-":
+                continue
+            if param.shape == "key":
+                key = (arg_value, arg.value)
+            elif param.shape == "value":
+                value = (arg_value, arg.value)
+            elif param.shape == "mapping":
+                self.dispatch(
+                    LoggedItem(api, "mapping", arg_value, arg.value, key=None), expand=True
+                )
+            elif param.shape in ("table", "records", "columns"):
+                self.dispatch(LoggedItem(api, "table", arg_value, arg.value))
+            elif param.shape in ("text", "path"):
+                self.dispatch(LoggedItem(api, param.shape, arg_value, arg.value, key=param.name))
+        if key is not None or value is not None:
+            key_value, key_node = key if key is not None else (UNKNOWN, None)
+            val, val_node = value if value is not None else (UNKNOWN, None)
+            shape = "item" if value is not None else "metric"
+            self.dispatch(
+                LoggedItem(
+                    api,
+                    shape,
+                    val,
+                    val_node,
+                    key=key_value.text,
+                    key_node=key_node,
+                    key_value=key_value,
+                )
+            )
+
+    def dispatch(self, item: LoggedItem, expand: bool = False) -> None:
+        if self.quiet:
+            return
+        nested = expand or item.shape == "item"
+        if nested and item.value.kind == "mapping" and item.value.entries is not None:
+            for entry in item.value.entries:
+                self.dispatch(
+                    LoggedItem(
+                        sink=item.sink,
+                        shape="item",
+                        value=entry.value,
+                        value_node=entry.value_node,
+                        key=entry.key,
+                        key_node=entry.key_node,
+                        key_value=entry.key_value,
+                        owner_key=item.key,
+                        via=item.via,
+                    )
+                )
+            return
+        emitted = False
+        for rule in self.rules:
+            emitted = rule.on_item(item, self.ctx) or emitted
+        if emitted or self.function is None or self.via:
+            return
+        params = item.value.params
+        direct = item.value.name in params if item.value.name else False
+        if params and (direct or item.value.kind in ("table", "frame", "records", "mapping")):
+            for param in params:
+                self.function.uses.append(ParamUse(param, item))

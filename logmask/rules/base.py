@@ -1,0 +1,131 @@
+"""Rule metadata and the context rules report through.
+
+A rule family is a small class with hooks that the module analysis calls:
+`on_item` for every logged item, `on_call` for every resolved tracker call,
+`on_function` for every function definition, `on_module_end` once. Each rule
+documents itself (what, why, a leaking example, the fixed example); the same
+examples drive its tests and `logmask explain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+import libcst as cst
+
+from logmask.findings import CONFIDENCE_RANK, Confidence
+
+if TYPE_CHECKING:
+    from logmask.evidence.names import NameClassifier
+    from logmask.rules.items import LoggedItem
+    from logmask.rules.values import Value
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    code: str
+    name: str
+    summary: str
+    why: str
+    leaking: str
+    fixed: str
+    fix_safety: str
+    default: bool = True
+    # Extra flag / no-flag snippets for the tests (the leaking/fixed examples are always used).
+    flag: tuple[str, ...] = ()
+    no_flag: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFix:
+    """A fix expressed on nodes; the engine turns it into positional edits."""
+
+    message: str
+    replacements: tuple[tuple[cst.CSTNode, str], ...] = ()
+    # Insert this text as a new statement after the module's imports.
+    module_setup: str | None = None
+    imports: tuple[str, ...] = ()
+    safe: bool = True
+
+
+@dataclass(eq=False, slots=True)
+class RawFinding:
+    code: str
+    node: cst.CSTNode
+    message: str
+    confidence: Confidence
+    statement: cst.CSTNode | None = None
+    fix: NodeFix | None = None
+
+
+@dataclass(slots=True)
+class Options:
+    """Rule options from config (already validated by the engine)."""
+
+    span_processors_registered: bool = False
+    masker: str = "logmask.mask"
+    min_confidence: Confidence = "medium"
+    maskers: tuple[str, ...] = ()
+
+    def masker_call(self, helper: str) -> tuple[str, tuple[str, ...]]:
+        """The call text for a masking helper and the import it needs.
+
+        `mask` honours the configured masker; the other helpers are logmask's own.
+        """
+        if helper == "mask" and self.masker != "logmask.mask":
+            module, _, name = self.masker.rpartition(".")
+            return name, (f"from {module} import {name}",)
+        return f"logmask.{helper}", ("import logmask",)
+
+
+@dataclass(eq=False)
+class RuleContext:
+    classifier: NameClassifier
+    options: Options
+    enabled: Callable[[str], bool]
+    # Does the project module with this dotted name (relative to the file) register span
+    # processors? Supplied by the engine, which may read files; rules never do.
+    module_registers_processors: Callable[[str, int], bool] = lambda name, level: False
+    findings: list[RawFinding] = field(default_factory=list)
+    statement: cst.CSTNode | None = None
+    suppressed_functions: set[str] = field(default_factory=set)
+    current_function: str | None = None
+
+    def confident(self, confidence: Confidence) -> bool:
+        return CONFIDENCE_RANK[confidence] >= CONFIDENCE_RANK[self.options.min_confidence]
+
+    def report(
+        self,
+        code: str,
+        node: cst.CSTNode,
+        message: str,
+        confidence: Confidence,
+        fix: NodeFix | None = None,
+    ) -> bool:
+        """Record a finding; False when the rule is off, too unsure, or inside a redactor."""
+        if not self.enabled(code) or not self.confident(confidence):
+            return False
+        if self.current_function and self.current_function in self.suppressed_functions:
+            return False
+        self.findings.append(RawFinding(code, node, message, confidence, self.statement, fix))
+        return True
+
+
+class Rule:
+    """A rule family: one or more codes that share a hook."""
+
+    docs: ClassVar[tuple[RuleDoc, ...]] = ()
+
+    def on_item(self, item: LoggedItem, ctx: RuleContext) -> bool:
+        return False
+
+    def on_call(self, api: str, call: cst.Call, args: list[Value], ctx: RuleContext) -> None:
+        return None
+
+    def on_function(self, node: cst.FunctionDef, decorators: list[str], ctx: RuleContext) -> None:
+        return None
+
+    def on_module_end(self, ctx: RuleContext) -> None:
+        return None

@@ -1,0 +1,208 @@
+"""PII101-PII103: a logged key, value or literal is personal."""
+
+from __future__ import annotations
+
+from logmask.evidence.names import NameEvidence
+from logmask.evidence.values import redact_for_display, strongest_value
+from logmask.rules.base import NodeFix, Rule, RuleContext, RuleDoc
+from logmask.rules.items import LoggedItem
+from logmask.rules.values import Value
+
+PII101 = RuleDoc(
+    code="PII101",
+    name="personal-name-logged",
+    summary="A logged key, column, keyword or attribute name is personal.",
+    why=(
+        "Trackers show every logged key and value to everyone with access to the project. "
+        "A key such as 'user_email' or 'customer_ssn' says the value is personal data; "
+        "once it is logged it stays in the run history."
+    ),
+    leaking='import wandb\nwandb.log({"user_email": address})\n',
+    fixed='import logmask\nimport wandb\nwandb.log({"user_email": logmask.mask(address)})\n',
+    fix_safety="Safe: the value is wrapped in the masker; the key and the rest of the log stay.",
+    flag=(
+        'import mlflow\nmlflow.log_param("customer_ssn", ssn)\n',
+        "import wandb\nwandb.config.phone = caller_phone\n",
+        'import wandb\nrun = wandb.init()\nrun.summary["customer_name"] = top\n',
+        'import mlflow\nmlflow.log_dict({"patient_name": name}, "p.json")\n',
+        'import wandb\nd = {}\nd["home_address"] = a\nwandb.log(d)\n',
+        'import wandb\nwandb.log({f"{prefix}_email": e})\n',
+        'import wandb\nwandb.log({"user": {"email": e}})\n',
+    ),
+    no_flag=(
+        'import wandb\nwandb.log({"num_users": 1000, "user_count": 12})\n',
+        'import wandb\nwandb.log({"run_name": n, "model_id": m, "input_ids": i})\n',
+        'import wandb\nwandb.log({"ip_adapter_scale": 0.6})\n',
+        'import logmask\nimport wandb\nwandb.log({"email": logmask.mask(email)})\n',
+        'import wandb\nwandb.log({"email_hash": h})\n',
+        'import mlflow\nmlflow.log_metric("user_email_rate", 0.3)\n',
+        'import wandb\nwandb.log({"user_id": 0})\n',
+    ),
+)
+
+PII102 = RuleDoc(
+    code="PII102",
+    name="personal-value-logged",
+    summary="A logged value is read from a personal variable, attribute or item.",
+    why=(
+        "The key may look harmless ('contact', 'caller'), but the value comes from "
+        "`user.email` or `row['phone_number']`: the tracker stores the person's data."
+    ),
+    leaking='import wandb\nwandb.log({"contact": user.email})\n',
+    fixed='import logmask\nimport wandb\nwandb.log({"contact": logmask.mask(user.email)})\n',
+    fix_safety="Safe: the value is wrapped in the masker.",
+    flag=(
+        'import wandb\nwandb.log({"caller": row["phone_number"]})\n',
+        'import mlflow\nmlflow.set_tag("requested_by", requester_email)\n',
+        'import wandb\nwandb.log({"who": f"{user.email} ({n})"})\n',
+        'import wandb\ne = customer.email.lower()\nwandb.log({"x": e})\n',
+    ),
+    no_flag=(
+        'import wandb\nwandb.log({"contact": logmask.mask(user.email)})\n',
+        'import wandb\nwandb.log({"acc": acc, "loss": loss})\n',
+        'import wandb\nwandb.log({"name": model.name, "host": server.address})\n',
+    ),
+)
+
+PII103 = RuleDoc(
+    code="PII103",
+    name="personal-literal-logged",
+    summary="A logged string literal holds a personal value (e-mail, card, IBAN, SSN, phone, IP).",
+    why=(
+        "Values are recognised with validation (Luhn, mod-97, SSN ranges, public IPs), so a "
+        "hit is a real-looking personal value written into code and shipped with every run."
+    ),
+    leaking='import wandb\nwandb.log({"note": "reach me at jane.doe@example.org"})\n',
+    fixed=(
+        "import logmask\nimport wandb\n"
+        'wandb.log({"note": logmask.redact_text("reach me at jane.doe@example.org")})\n'
+    ),
+    fix_safety="Safe: the literal is passed through `logmask.redact_text` at run time.",
+    flag=(
+        'import mlflow\nmlflow.set_tag("card", "4539 1488 0343 6467")\n',
+        'import wandb\nwandb.init(notes="call +44 20 7946 0958")\n',
+    ),
+    no_flag=(
+        'import wandb\nwandb.log({"host": "127.0.0.1", "docs": "https://docs.example.com/x"})\n',
+        'import wandb\nwandb.log({"pip_version": "24.0", "version": "10.7.31.9"})\n',
+        'import wandb\nwandb.log({"ts": "1667470478", "loss": "0.2371151234"})\n',
+    ),
+)
+
+
+class LoggedValues(Rule):
+    """Keys, values and literals of logged items: the first of PII101, PII102, PII103."""
+
+    docs = (PII101, PII102, PII103)
+
+    def on_item(self, item: LoggedItem, ctx: RuleContext) -> bool:
+        if item.shape in ("table", "path", "mapping"):
+            return False
+        value = item.value
+        if value.is_tabular or value.media or value.masked:
+            return False
+        if item.shape == "item" and item.key is not None and not value.numeric:
+            evidence = ctx.classifier.classify(item.key, owner=item.owner_key)
+            if evidence is not None and ctx.confident(evidence.confidence):
+                node = item.key_node or item.anchor
+                if node is not None:
+                    return ctx.report(
+                        "PII101",
+                        node,
+                        f"{item.where} logs key '{item.key}' ({describe(evidence)}) unmasked",
+                        evidence.confidence,
+                        wrap_fix(item, ctx, "mask"),
+                    )
+        keyed = item.key is None and item.key_value is not None and item.key_node is not None
+        if keyed and self.check_key_expression(item, ctx):
+            return True
+        found = self.value_evidence(value, ctx)
+        if found is not None and item.anchor is not None:
+            name, evidence = found
+            return ctx.report(
+                "PII102",
+                item.anchor,
+                f"{item.where} logs a value read from '{name}' ({describe(evidence)}) unmasked",
+                evidence.confidence,
+                wrap_fix(item, ctx, "mask"),
+            )
+        return self.check_literal(item, value, ctx)
+
+    def check_key_expression(self, item: LoggedItem, ctx: RuleContext) -> bool:
+        """An f-string key: its text says what is logged, its fields may embed personal data."""
+        key = item.key_value
+        if key is None or key.kind != "fstring" or item.key_node is None:
+            return False
+        text = "_".join(p.text for p in key.items if p.text)
+        evidence = ctx.classifier.classify(text) if text.strip("_ ") else None
+        if evidence is not None and ctx.confident(evidence.confidence) and item.shape == "item":
+            return ctx.report(
+                "PII101",
+                item.key_node,
+                f"{item.where} logs a key built as '{text.strip('_')}' ({describe(evidence)}) "
+                "unmasked",
+                evidence.confidence,
+                wrap_fix(item, ctx, "mask"),
+            )
+        found = self.value_evidence(key, ctx)
+        if found is not None:
+            name, evidence = found
+            return ctx.report(
+                "PII102",
+                item.key_node,
+                f"{item.where} builds a logged key from '{name}' ({describe(evidence)})",
+                evidence.confidence,
+            )
+        return False
+
+    def value_evidence(self, value: Value, ctx: RuleContext) -> tuple[str, NameEvidence] | None:
+        if value.masked:
+            return None
+        if value.kind in ("fstring", "list"):
+            for part in value.items:
+                found = self.value_evidence(part, ctx)
+                if found is not None:
+                    return found
+            return None
+        if value.name and value.kind == "unknown":
+            evidence = ctx.classifier.classify(value.name, owner=value.owner)
+            if evidence is not None and ctx.confident(evidence.confidence):
+                shown = f"{value.owner}.{value.name}" if value.owner else value.name
+                return shown, evidence
+        return None
+
+    def check_literal(self, item: LoggedItem, value: Value, ctx: RuleContext) -> bool:
+        texts = [value.text] if value.text else []
+        if value.kind in ("fstring", "list"):
+            texts += [p.text for p in value.items if p.text]
+        for text in texts:
+            hit = strongest_value(text)
+            if hit is None or not ctx.confident(hit.confidence) or item.anchor is None:
+                continue
+            return ctx.report(
+                "PII103",
+                item.anchor,
+                f"{item.where} logs a string literal holding {hit.label} "
+                f"({redact_for_display(text, hit)})",
+                hit.confidence,
+                wrap_fix(item, ctx, "redact_text"),
+            )
+        return False
+
+
+def describe(evidence: NameEvidence) -> str:
+    return f"{evidence.term}, {evidence.category}"
+
+
+def wrap_fix(item: LoggedItem, ctx: RuleContext, helper: str) -> NodeFix | None:
+    """Wrap the logged value in the masker (or `redact_text` for literals)."""
+    node = item.value_node
+    if node is None or item.via:
+        return None
+    call, imports = ctx.options.masker_call(helper)
+    return NodeFix(
+        message=f"Wrap the value in {call}()",
+        replacements=((node, f"{call}({{}})"),),
+        imports=imports,
+        safe=True,
+    )
