@@ -1,0 +1,394 @@
+"""Masking tables: ``mask_dataframe()`` and ``mask_records()``.
+
+Both return new objects and never mutate their input: the caller usually keeps
+using the original data for training, and only the logged copy is masked.
+
+When no columns/keys are named, they are chosen with the linter's own name
+classifier (``logmask.evidence.names.classify_name``), so the runtime masks
+what ``logmask check`` would have flagged. Medium and high confidence count
+as personal; low does not (``email_domain``, ``city``...).
+
+pandas is imported only when a DataFrame is actually given.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from logmask.masking.pseudonym import _mask_any, bulk_masker, scalar_masker, warn_once
+from logmask.masking.text import redact_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["mask_dataframe", "mask_records"]
+
+Action = Literal["mask", "text"] | None
+
+_PERSONAL = frozenset({"high", "medium"})
+
+
+@functools.lru_cache(maxsize=4096)
+def name_action(name: str, owner: str | None = None) -> Action:
+    """What the linter's classifier says to do with a value called *name*.
+
+    "mask" when the name is personal (medium or high confidence); "text" when
+    it names what a person wrote (``message``, ``review``): a pseudonym would
+    throw the whole text away, so only the personal values inside are redacted.
+    """
+    from logmask.evidence.names import classify_name, free_text_name
+
+    evidence = classify_name(name, owner)
+    if evidence is not None and evidence.confidence in _PERSONAL:
+        return "mask"
+    if free_text_name(name) is not None:
+        return "text"
+    return None
+
+
+def _label_name(label: Any) -> str | None:
+    """The name to classify for a column label (the last text level of a MultiIndex label)."""
+    if isinstance(label, str):
+        return label
+    if isinstance(label, tuple):
+        for part in reversed(label):
+            if isinstance(part, str):
+                return part
+    return None
+
+
+def _plan(
+    labels: Iterable[Hashable], columns: Iterable[Hashable] | None, text: Iterable[Hashable] | None
+) -> dict[Hashable, Literal["mask", "text"]]:
+    """Decide, per existing column, whether it is pseudonymised or text-redacted.
+
+    Named columns that do not exist are skipped without error: the linter
+    names the columns it saw, and a later projection (``drop``, ``[[...]]``)
+    may have removed them before the logging call; crashing the user's run
+    over a column that is not there would protect nothing.
+    Explicit ``text_columns`` win over ``columns`` for the same column.
+    """
+    labels = list(labels)
+    plan: dict[Hashable, Literal["mask", "text"]] = {}
+    if columns is None:
+        for label in labels:
+            name = _label_name(label)
+            action = name_action(name) if name is not None else None
+            if action is not None:
+                plan[label] = action
+    else:
+        plan.update(dict.fromkeys(_present(columns, labels), "mask"))
+    if text is not None:
+        plan.update(dict.fromkeys(_present(text, labels), "text"))
+    return plan
+
+
+def _present(named: Any, labels: list[Hashable]) -> list[Hashable]:
+    """The *named* labels (one label or an iterable of them) that exist in *labels*."""
+    present = set(labels)  # DataFrame labels and dict keys are hashable
+    if (
+        isinstance(named, (str, bytes))
+        or not isinstance(named, Iterable)
+        or (isinstance(named, tuple) and named in present)  # one MultiIndex label
+    ):
+        named = [named]
+    found = []
+    for label in named:
+        try:
+            if label in present:
+                found.append(label)
+        except TypeError:  # an unhashable "label" cannot name a column
+            continue
+    return found
+
+
+def _redact_many(values: Iterable[Any]) -> list[Any]:
+    return [redact_text(v) if isinstance(v, str) else v for v in values]
+
+
+def _map_distinct(values: Iterable[Any], many: Callable[[list[Any]], list[Any]]) -> list[Any]:
+    """``many(values)``, computing each distinct value once (for plain lists)."""
+    values = list(values)
+    index: dict[tuple[type, Any], int] = {}
+    distinct: list[Any] = []
+    positions: list[int] = []
+    for value in values:
+        try:
+            ck = (type(value), value)  # type in the key: 1, 1.0 and True hash alike
+            pos = index.get(ck)
+            if pos is None:
+                pos = index[ck] = len(distinct)
+                distinct.append(value)
+        except TypeError:  # unhashable: its own slot
+            pos = len(distinct)
+            distinct.append(value)
+        positions.append(pos)
+    mapped = many(distinct)
+    return [mapped[p] for p in positions]
+
+
+def mask_dataframe(
+    df: pd.DataFrame | Mapping[Hashable, Iterable[Any]],
+    columns: Iterable[Hashable] | None = None,
+    *,
+    text_columns: Iterable[Hashable] | None = None,
+    keep_domain: bool = False,
+    key: bytes | str | None = None,
+) -> Any:
+    """Return a copy of *df* with personal columns pseudonymised by :func:`logmask.mask`.
+
+    - ``columns=None`` picks columns by name with the linter's classifier.
+      Named columns that are absent are skipped (see :func:`_plan`).
+    - ``text_columns`` are free text: personal values inside them are replaced
+      by typed markers with :func:`logmask.redact_text` instead.
+    - Missing values (None, NaN, NA, NaT) stay as they are.
+    - dtypes: string dtypes stay the same string dtype, categoricals stay
+      categorical (categories masked), every other masked column becomes
+      ``object`` (so each original missing marker survives unchanged).
+    - A ``dict`` of columns (``{"email": [...], ...}``) gives a new ``dict``
+      of lists, without needing pandas. Unmasked columns are shared, not copied.
+
+    Each distinct value is hashed once (``pd.factorize``), so the cost follows
+    the number of distinct values, not rows.
+    """
+    if isinstance(df, Mapping):
+        return _mask_columns_dict(df, columns, text_columns, keep_domain, key)
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            f"mask_dataframe() needs a pandas DataFrame or a dict of columns, "
+            f"not {type(df).__name__}; use logmask.mask() for single values and Series"
+        )
+    plan = _plan(df.columns, columns, text_columns)
+    out = _copy_frame(df)
+    if not plan:
+        return out
+    many = bulk_masker(key, keep_domain=keep_domain) if "mask" in plan.values() else None
+    for pos, label in enumerate(df.columns):
+        try:
+            action = plan.get(label)
+        except TypeError:
+            continue
+        if action is None:
+            continue
+        column = df.iloc[:, pos]
+        if action == "text":
+            new = _map_series(column, _redact_many, categories_ok=False)
+        else:
+            assert many is not None
+            new = _map_series(column, many, categories_ok=True)
+        out.isetitem(pos, new)
+    return out
+
+
+def _copy_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy that can never write through to *df*.
+
+    With copy-on-write (pandas 3, or the 2.x option) a shallow copy already is
+    one; without it, unmasked columns would share memory with the input.
+    """
+    import pandas as pd
+
+    cow = int(pd.__version__.split(".", 1)[0]) >= 3
+    if not cow:
+        try:
+            cow = bool(pd.get_option("mode.copy_on_write"))
+        except Exception:
+            cow = False
+    return df.copy(deep=not cow)
+
+
+def _map_series(
+    series: pd.Series, many: Callable[[list[Any]], list[Any]], *, categories_ok: bool
+) -> pd.Series:
+    """Apply *many* to the distinct non-missing values of *series* and map the results back."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and categories_ok:
+        new_categories = many(dtype.categories.tolist())
+        if len(set(new_categories)) == len(new_categories):
+            cat = pd.Categorical.from_codes(
+                series.cat.codes.to_numpy(), categories=new_categories, ordered=dtype.ordered
+            )
+            return pd.Series(cat, index=series.index, name=series.name)
+        # two categories masked to one token (a category already was a token): fall through
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = many(uniques.tolist())
+    values = mapped.take(codes) if len(mapped) else np.empty(len(codes), dtype=object)
+    missing = codes < 0
+    if missing.any():
+        values[missing] = series.to_numpy(dtype=object)[missing]
+    target = dtype if isinstance(dtype, pd.StringDtype) else object
+    return pd.Series(values, index=series.index, name=series.name, dtype=target)
+
+
+def _mask_columns_dict(
+    data: Mapping[Hashable, Iterable[Any]],
+    columns: Iterable[Hashable] | None,
+    text_columns: Iterable[Hashable] | None,
+    keep_domain: bool,
+    key: bytes | str | None,
+) -> dict[Hashable, Any]:
+    plan = _plan(data.keys(), columns, text_columns)
+    many = bulk_masker(key, keep_domain=keep_domain) if "mask" in plan.values() else None
+    out: dict[Hashable, Any] = {}
+    for label, values in data.items():
+        action = plan.get(label)
+        if action is None:
+            out[label] = values
+            continue
+        fn = _redact_many if action == "text" else many
+        assert fn is not None
+        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+            out[label] = fn([values])[0]  # a scalar "column": {"email": "ann@corp.de"}
+        else:
+            out[label] = _map_distinct(values, fn)
+    return out
+
+
+def mask_pandas(value: Any, *, keep_domain: bool = False, key: bytes | str | None = None) -> Any:
+    """``mask()`` for pandas objects: every value of a Series/Index/DataFrame is masked."""
+    import pandas as pd
+
+    many = bulk_masker(key, keep_domain=keep_domain)
+    if isinstance(value, pd.DataFrame):
+        out = _copy_frame(value)
+        for pos in range(value.shape[1]):
+            out.isetitem(pos, _map_series(value.iloc[:, pos], many, categories_ok=True))
+        return out
+    if isinstance(value, pd.Index):
+        return pd.Index(_map_series(pd.Series(value), many, categories_ok=True), name=value.name)
+    return _map_series(value, many, categories_ok=True)
+
+
+def mask_records(
+    rows: Iterable[Any],
+    keys: Iterable[Hashable] | None = None,
+    *,
+    text_keys: Iterable[Hashable] | None = None,
+    columns: Sequence[Hashable] | None = None,
+    keep_domain: bool = False,
+    key: bytes | str | None = None,
+) -> Any:
+    """Return new records with personal values pseudonymised, for a list of dicts.
+
+    - ``keys=None`` picks keys with the linter's classifier, passing the
+      enclosing key as the owner (``{"customer": {"name": ...}}`` is a person's
+      name); named ``keys`` match at any depth.
+    - Nested dicts, and lists/tuples of dicts, are walked; the whole value
+      under a personal key is masked (see :func:`logmask.mask` for containers).
+    - ``text_keys`` hold free text, redacted with :func:`logmask.redact_text`.
+    - Rows that are lists or tuples (``wandb.Table(columns=..., data=rows)``)
+      need ``columns``, the names of their positions. Without it they cannot be
+      masked: they are returned unchanged with a ``LogmaskWarning`` (once), so a
+      silent no-op cannot pass for masking. Other non-mapping rows are returned
+      unchanged.
+    - A single mapping gives a single dict; a DataFrame is passed to
+      :func:`mask_dataframe`.
+    """
+    explicit = None if keys is None else _as_set(keys)
+    text = _as_set(text_keys) if text_keys is not None else frozenset()
+    one = scalar_masker(key, keep_domain=keep_domain)
+
+    def decide(name: Hashable, owner: str | None) -> Action:
+        try:
+            if name in text:
+                return "text"
+            if explicit is not None:
+                return "mask" if name in explicit else None
+        except TypeError:
+            return None
+        return name_action(name, owner) if isinstance(name, str) else None
+
+    def masked_row(row: Any) -> Any:
+        if isinstance(row, Mapping):
+            return walk(row, None, decide, one, keep_domain, key)
+        if not isinstance(row, (list, tuple)):
+            return row
+        if columns is None:
+            warn_once(
+                "records-without-columns",
+                "logmask.mask_records got rows that are lists or tuples but no columns=; "
+                "they were NOT masked. Pass columns=[...] naming their positions.",
+            )
+            return row
+        new = [
+            walk({columns[i]: v}, None, decide, one, keep_domain, key)[columns[i]]
+            if i < len(columns)
+            else v
+            for i, v in enumerate(row)
+        ]
+        return new if isinstance(row, list) else type(row)(new)
+
+    if isinstance(rows, Mapping):
+        return masked_row(rows)
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(rows, pd.DataFrame):
+        return mask_dataframe(rows, keys, text_columns=text_keys, keep_domain=keep_domain, key=key)
+    return [masked_row(row) for row in rows]
+
+
+def _as_set(items: Iterable[Hashable]) -> frozenset[Hashable]:
+    if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
+        return frozenset([items])
+    return frozenset(items)
+
+
+def walk(
+    obj: Any,
+    owner: str | None,
+    decide: Callable[[Hashable, str | None], Action],
+    one: Callable[[Any], Any],
+    keep_domain: bool,
+    key: bytes | str | None,
+    *,
+    text_leaves: bool = False,
+) -> Any:
+    """Rebuild *obj*, masking values under personal keys and redacting free text.
+
+    ``text_leaves`` also runs every other string through ``redact_text`` (used
+    for traces, whose strings are mostly what users and models wrote).
+    """
+    if isinstance(obj, Mapping):
+        new = {}
+        for k, v in obj.items():
+            action = decide(k, owner)
+            if action == "mask":
+                new[k] = _mask_any(v, one, keep_domain, key)
+            elif action == "text":
+                new[k] = _redact_deep(v)
+            else:
+                child_owner = k if isinstance(k, str) else owner
+                new[k] = walk(
+                    v, child_owner, decide, one, keep_domain, key, text_leaves=text_leaves
+                )
+        return new
+    if isinstance(obj, (list, tuple)):
+        items = [
+            walk(v, owner, decide, one, keep_domain, key, text_leaves=text_leaves) for v in obj
+        ]
+        if isinstance(obj, list):
+            return items
+        if hasattr(obj, "_fields"):
+            return type(obj)(*items)
+        return type(obj)(items)
+    if text_leaves and isinstance(obj, str):
+        return redact_text(obj)
+    return obj
+
+
+def _redact_deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, Mapping):
+        return {k: _redact_deep(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redact_deep(v) for v in value]
+    return value
