@@ -9,6 +9,7 @@ parser, never imported or run; answers are cached per file.
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
@@ -17,10 +18,14 @@ ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 class ProcessorIndex:
     def __init__(self) -> None:
         self._by_file: dict[Path, bool] = {}
+        self._by_import: dict[tuple[str, str, int], bool] = {}
 
     def registers(self, importer: str, module: str, level: int) -> bool:
-        target = self.resolve(Path(importer), module, level)
-        return target is not None and self.file_registers(target)
+        key = (os.path.dirname(os.path.abspath(importer)), module, level)
+        if key not in self._by_import:
+            target = self.resolve(Path(importer), module, level)
+            self._by_import[key] = target is not None and self.file_registers(target)
+        return self._by_import[key]
 
     @staticmethod
     def resolve(importer: Path, module: str, level: int) -> Path | None:

@@ -44,6 +44,11 @@ LOGMASK_MASKERS = frozenset(
     }
 )
 HASH_MODULES = ("hashlib.", "hmac.")
+CONTAINER_METHODS = frozenset(
+    {"records_method", "mapping_method", "table_method", "dataset_method", "list_method"}
+)
+# Methods that apply a function to each element: masked when the function masks.
+ELEMENTWISE = frozenset({"map", "apply", "applymap", "transform", "pipe", "agg"})
 REDACTION_MARKERS = ("redact", "mask", "***", "xxx", "<", "[", "removed", "hidden", "#")
 
 
@@ -264,19 +269,17 @@ class ModuleAnalysis:
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
+            self.note_import(f"{module}.{name}" if module else name, level)
             if level:
-                self.note_import(f"{module}.{name}" if module else name, level)
                 continue
             scope.bind(local, Value(kind="api", api=f"{module}.{name}"))
 
     def note_import(self, module: str, level: int) -> None:
-        if self.ctx.options.span_processors_registered:
-            return
+        """Remember project imports: one of them may register span processors."""
         root = module.split(".")[0]
-        if level == 0 and root in self.sinks.modules | {"logmask"}:
+        if level == 0 and (not root or root in self.sinks.modules | {"logmask"}):
             return
-        if (level or module) and self.ctx.module_registers_processors(module, level):
-            self.ctx.options.span_processors_registered = True
+        self.ctx.imports.append((module, level))
 
     # ------------------------------------------------------------- definitions
     def function_definition(self, node: cst.FunctionDef, scope: Scope) -> None:
@@ -550,7 +553,7 @@ class ModuleAnalysis:
                     params=base.params,
                 )
             return base.with_(api=attr, kind="frame_method")
-        if base.kind in ("records", "mapping", "table", "dataset"):
+        if base.kind in ("records", "mapping", "table", "dataset", "list"):
             return base.with_(api=attr, kind=base.kind + "_method")
         if base.masked:
             return MASKED
@@ -727,7 +730,7 @@ class ModuleAnalysis:
             return func
         if func.kind == "frame_method" and func.api:
             return self.frame_method(func, func.api, node, args, scope)
-        if func.kind in ("records_method", "mapping_method", "table_method", "dataset_method"):
+        if func.kind in CONTAINER_METHODS:
             return self.container_method(func, node, args, scope)
         name = last_name(node.func)
         if isinstance(node.func, cst.Name) and scope.lookup(node.func.value) is None:
@@ -747,7 +750,9 @@ class ModuleAnalysis:
             receiver = self.eval(node.func.value, scope)
             if receiver.masked:
                 return MASKED
-            if name == "hexdigest" or name == "digest":
+            if name in ("hexdigest", "digest"):
+                return MASKED
+            if name in ELEMENTWISE and node.args and self.is_masker_ref(node.args[0].value, scope):
                 return MASKED
             if name == "sub" and self.is_redacting_sub(node, pattern_object=True):
                 return MASKED
@@ -790,6 +795,16 @@ class ModuleAnalysis:
             if api.startswith("presidio_anonymizer"):
                 return True
         return name in self.ctx.options.maskers or is_masker_name(name)
+
+    def is_masker_ref(self, node: cst.CSTNode, scope: Scope) -> bool:
+        """`logmask.mask`, `hash_email`, `lambda v: mask(v)` passed as a function."""
+        if isinstance(node, cst.Lambda):
+            return self.eval(node.body, Scope(parent=scope)).masked
+        name = last_name(node)
+        if name is None:
+            return False
+        value = self.eval(node, scope)
+        return self.is_masker(name, value.api if value.kind == "api" else None)
 
     def is_redacting_sub(self, node: cst.Call, pattern_object: bool) -> bool:
         """`re.sub(p, "[REDACTED]", s)` or `PATTERN.sub("<EMAIL>", s)` masks what it matches."""
@@ -880,6 +895,7 @@ class ModuleAnalysis:
         masked = False
         params: frozenset[str] = frozenset()
         masked_columns: frozenset[str] = frozenset()
+        dropped = False
         for index, (arg, value) in enumerate(
             (a, v) for a, v in zip(node.args, args, strict=False) if not a.star
         ):
@@ -906,6 +922,7 @@ class ModuleAnalysis:
                     open_columns = open_columns or value.open_columns
                     source = source or value.source
                     masked_columns |= value.masked_columns
+                    dropped = dropped or value.dropped_personal
                 masked = masked or value.masked
         return Value(
             kind="table",
@@ -914,6 +931,7 @@ class ModuleAnalysis:
             source=source,
             masked=masked,
             masked_columns=masked_columns,
+            dropped_personal=dropped,
             params=params,
             origin=node,
             media=True,
@@ -996,7 +1014,7 @@ class ModuleAnalysis:
         self, frame: Value, method: str, node: cst.Call, args: list[Value], scope: Scope
     ) -> Value:
         frame = frame.with_(kind="frame", api=None)
-        result = self.frame_method_result(frame, method, node, args)
+        result = self.frame_method_result(frame, method, node, args, scope)
         inplace = self.arg_node(node, "inplace")
         receiver = dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
         if receiver and "." not in receiver:
@@ -1017,7 +1035,7 @@ class ModuleAnalysis:
         return None
 
     def frame_method_result(
-        self, frame: Value, method: str, node: cst.Call, args: list[Value]
+        self, frame: Value, method: str, node: cst.Call, args: list[Value], scope: Scope
     ) -> Value:
         if method in frames.SAME_COLUMNS:
             return frame
@@ -1061,10 +1079,8 @@ class ModuleAnalysis:
             if orient is not None and orient.text in ("records", "index"):
                 return frame.with_(kind="records")
             return frame.with_(kind="records")
-        if method in ("apply", "map", "applymap", "transform", "pipe"):
-            fn = node.args[0].value if node.args else None
-            fn_name = last_name(fn) if fn is not None else None
-            if fn_name and self.is_masker(fn_name, None):
+        if method in ELEMENTWISE:
+            if node.args and self.is_masker_ref(node.args[0].value, scope):
                 return frame.with_(masked=True)
             return UNKNOWN
         return UNKNOWN
@@ -1076,6 +1092,8 @@ class ModuleAnalysis:
         kind = container.kind.removesuffix("_method")
         value = container.with_(kind=kind, api=None)
         receiver = dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        if kind == "list" and not value.items and method in ("append", "extend", "insert"):
+            kind, value = "records", value.with_(kind="records")
         if kind == "records" and method in ("append", "extend", "insert") and receiver:
             added = args[-1] if args else UNKNOWN
             columns = list(value.columns)

@@ -91,7 +91,16 @@ class RuleContext:
     findings: list[RawFinding] = field(default_factory=list)
     statement: cst.CSTNode | None = None
     suppressed_functions: set[str] = field(default_factory=set)
+    imports: list[tuple[str, int]] = field(default_factory=list)
     current_function: str | None = None
+
+    def processors_registered(self) -> bool:
+        """Config says so, this module registers them, or a project module it imports does."""
+        if not self.options.span_processors_registered:
+            self.options.span_processors_registered = any(
+                self.module_registers_processors(module, level) for module, level in self.imports
+            )
+        return self.options.span_processors_registered
 
     def confident(self, confidence: Confidence) -> bool:
         return CONFIDENCE_RANK[confidence] >= CONFIDENCE_RANK[self.options.min_confidence]

@@ -86,7 +86,7 @@ class Tracing(Rule):
             self.autologs.append((call, parts[1]))
 
     def on_module_end(self, ctx: RuleContext) -> None:
-        if ctx.options.span_processors_registered:
+        if not (self.traced or self.autologs) or ctx.processors_registered():
             return
         fix = self.fix(ctx)
         for node, _ in self.traced:
