@@ -29,7 +29,6 @@ SKIP_DIRS = frozenset(
         "build",
         "dist",
         ".eggs",
-        "wandb",
         "mlruns",
     }
 )
@@ -57,16 +56,36 @@ def discover(paths: Iterable[str], config: Config) -> Iterator[str]:
 def _walk(root: Path) -> list[str]:
     out = []
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info")]
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in SKIP_DIRS
+            and not d.endswith(".egg-info")
+            and not _is_wandb_run_dir(os.path.join(folder, d))
+        ]
         for name in files:
             if name.endswith(SUFFIXES):
                 out.append(os.path.join(folder, name))
     return out
 
 
+def _is_wandb_run_dir(path: str) -> bool:
+    """`wandb/` folders that runs leave behind (they hold copies of code), not a package."""
+    return os.path.basename(path) == "wandb" and os.path.lexists(os.path.join(path, "latest-run"))
+
+
 def _git_files(root: Path) -> list[str] | None:
-    """Tracked and untracked-but-not-ignored files, when `root` is inside a git work tree."""
+    """Tracked and untracked-but-not-ignored files, when `root` is inside a git work tree.
+
+    A folder that git itself ignores (a virtualenv or site-packages inside a checkout)
+    was named on purpose: it is walked instead.
+    """
     try:
+        ignored = subprocess.run(
+            ["git", "check-ignore", "-q", "."], cwd=root, capture_output=True, timeout=30
+        )
+        if ignored.returncode == 0:
+            return None
         proc = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
             cwd=root,

@@ -102,7 +102,7 @@ PII203 = RuleDoc(
     fixed=(
         "import logmask\nimport wandb\n"
         'wandb.log({"t": wandb.Table(columns=["review", "stars"], '
-        'data=logmask.mask_records(rows, keys=["review"]))})\n'
+        'data=logmask.mask_records(rows, text_keys=["review"]))})\n'
     ),
     fix_safety="Safe: the text columns go through `redact_text` at run time.",
     default=False,
