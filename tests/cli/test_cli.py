@@ -44,7 +44,7 @@ def test_exit_codes(tree: Path) -> None:
 
 
 def test_text_output_names_location_and_summary(tree: Path) -> None:
-    code, out, _ = run("check", str(tree / "leak.py"))
+    _, out, _ = run("check", str(tree / "leak.py"))
     first, summary = out.strip().splitlines()
     assert first.startswith(f"{tree / 'leak.py'}:2:12: PII101 ")
     assert "user_email" in first
@@ -201,7 +201,8 @@ def test_rules_and_explain() -> None:
 
 def test_messages_never_print_personal_literal(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(
-        'import wandb\nwandb.log({"note": "write to jane.doe@corp-mail.de or 4539 1488 0343 6467"})\n'
+        "import wandb\n"
+        'wandb.log({"note": "write to jane.doe@corp-mail.de or 4539 1488 0343 6467"})\n'
     )
     _, out, _ = run("check", str(tmp_path / "a.py"))
     assert "PII103" in out
