@@ -15,6 +15,7 @@ findings are reported at the call site with the argument's evidence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -44,6 +45,10 @@ LOGMASK_MASKERS = frozenset(
     }
 )
 HASH_MODULES = ("hashlib.", "hmac.")
+HF_LOADERS = frozenset({"datasets.load_dataset", "datasets.Dataset.from_csv"})
+DICT_METHODS = frozenset(
+    {"get", "items", "keys", "values", "update", "copy", "pop", "setdefault", "to_dict"}
+)
 CONTAINER_METHODS = frozenset(
     {"records_method", "mapping_method", "table_method", "dataset_method", "list_method"}
 )
@@ -80,6 +85,24 @@ def string_value(node: cst.CSTNode) -> str | None:
         left, right = string_value(node.left), string_value(node.right)
         return left + right if left is not None and right is not None else None
     return None
+
+
+SELECT = re.compile(r"^\s*select\s+(?:distinct\s+)?(?P<columns>.+?)\s+from\s", re.I | re.S)
+
+
+def select_columns(sql: str) -> list[str] | None:
+    """The column names a simple `SELECT a, t.b AS c FROM ...` returns; None for `*` or no SQL."""
+    match = SELECT.match(sql)
+    if match is None:
+        return None
+    names = []
+    for part in match.group("columns").split(","):
+        part = part.strip()
+        if "*" in part or "(" in part:
+            return None
+        alias = re.split(r"\s+as\s+|\s+", part, flags=re.I)[-1]
+        names.append(alias.split(".")[-1].strip('"`[]'))
+    return names or None
 
 
 def dotted(node: cst.CSTNode) -> str | None:
@@ -201,7 +224,7 @@ class ModuleAnalysis:
             self.block(self.body_of(stmt), scope)
         elif isinstance(stmt, cst.For):
             iterable = self.eval(stmt.iter, scope)
-            self.bind_target(stmt.target, self.element_of(iterable), scope)
+            self.bind_loop_target(stmt.target, iterable, scope)
             self.block(self.body_of(stmt), scope)
             if stmt.orelse is not None:
                 self.statement(stmt.orelse, scope)
@@ -391,6 +414,18 @@ class ModuleAnalysis:
             for element in target.elements:
                 self.bind_target(element.value, Value(name=None), scope)
 
+    def bind_loop_target(self, target: cst.CSTNode, iterable: Value, scope: Scope) -> None:
+        """`for i, row in df.iterrows()` binds `row` to a row of `df`; other loops, elements."""
+        if iterable.kind == "rows":
+            row = Value(kind="mapping", columns=iterable.columns, owner=iterable.label)
+            pair = isinstance(target, cst.Tuple | cst.List) and len(target.elements) == 2
+            if pair:
+                self.bind_target(target.elements[0].value, UNKNOWN, scope)  # type: ignore[union-attr]
+                target = target.elements[1].value  # type: ignore[union-attr]
+            self.bind_target(target, row, scope)
+            return
+        self.bind_target(target, self.element_of(iterable), scope)
+
     def assign(
         self, target: cst.CSTNode, value: Value, value_node: cst.CSTNode | None, scope: Scope
     ) -> None:
@@ -553,6 +588,9 @@ class ModuleAnalysis:
                     params=base.params,
                 )
             return base.with_(api=attr, kind="frame_method")
+        if base.kind == "mapping" and base.entries is None and attr not in DICT_METHODS:
+            # a row: `row.email` of `for row in users.itertuples()`
+            return Value(name=attr, owner=base.owner or base.label, params=base.params)
         if base.kind in ("records", "mapping", "table", "dataset", "list"):
             return base.with_(api=attr, kind=base.kind + "_method")
         if base.masked:
@@ -630,7 +668,8 @@ class ModuleAnalysis:
         if base.masked:
             return MASKED
         if key.text is not None:
-            owner = base.name or base.label or dotted(node.value)
+            row_owner = base.owner if base.kind == "mapping" else None
+            owner = row_owner or base.name or base.label or dotted(node.value)
             return Value(name=key.text, owner=owner, params=base.params, label=dotted(node.value))
         return Value(params=base.params) if base.params else UNKNOWN
 
@@ -643,6 +682,8 @@ class ModuleAnalysis:
         if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
             return frame
         key = self.eval(elements[0].slice.value, scope)
+        if frame.splits and key.text is not None:
+            return frame.with_(splits=False)  # a split: ds["train"]
         if key.text is not None:
             return Value(
                 name=key.text,
@@ -678,8 +719,14 @@ class ModuleAnalysis:
         )
 
     def element_of(self, iterable: Value) -> Value:
-        if iterable.kind == "records":
-            return Value(kind="mapping", columns=iterable.columns, masked=iterable.masked)
+        """One element of what a loop or comprehension iterates over (a row keeps its owner)."""
+        if iterable.kind in ("records", "frame"):
+            return Value(
+                kind="mapping",
+                columns=iterable.columns,
+                masked=iterable.masked,
+                owner=iterable.label or iterable.source,
+            )
         if iterable.masked:
             return MASKED
         return Value(params=iterable.params) if iterable.params else UNKNOWN
@@ -698,7 +745,7 @@ class ModuleAnalysis:
             iterable = self.eval(comp.iter, inner)
             if source is UNKNOWN:
                 source = iterable
-            self.bind_target(comp.target, self.element_of(iterable), inner)
+            self.bind_loop_target(comp.target, iterable, inner)
             for cond in comp.ifs:
                 self.eval(cond.test, inner)
             comp = comp.inner_for_in
@@ -850,6 +897,8 @@ class ModuleAnalysis:
             return MASKED
         if api in ("copy.copy", "copy.deepcopy") and args:
             return args[0]
+        if api in HF_LOADERS:
+            return self.hf_dataset(node, args)
         frame_name = frames.frame_api(api)
         if frame_name is not None:
             return self.frame_function(frame_name, node, args)
@@ -970,6 +1019,8 @@ class ModuleAnalysis:
             source = personal_source(text) if text else None
             usecols = self.keyword(node, args, "usecols") or self.keyword(node, args, "columns")
             names = self.string_items(usecols) if usecols is not None else None
+            if names is None and text:
+                names = select_columns(text)
             if names is not None:
                 return Value(kind="frame", columns=tuple(names), source=source, origin=node)
             if source is None:
@@ -983,6 +1034,15 @@ class ModuleAnalysis:
             if parts:
                 return self.union(parts)
         return UNKNOWN
+
+    def hf_dataset(self, node: cst.Call, args: list[Value]) -> Value:
+        """`load_dataset("csv", data_files="customers.csv")`: rows from a personal source."""
+        texts = [self.constant_text(self.keyword(node, args, "data_files"))]
+        texts.append(self.constant_text(self.first_arg(node, args, ("path",))))
+        source = next((personal_source(t) for t in texts if t and personal_source(t)), None)
+        if source is None:
+            return UNKNOWN
+        return Value(kind="frame", open_columns=True, source=source, origin=node, splits=True)
 
     def constant_text(self, value: Value | None) -> str | None:
         if value is None:
@@ -1074,6 +1134,8 @@ class ModuleAnalysis:
             if other is not None and other.kind == "frame":
                 return self.union([frame, other])
             return frame.with_(open_columns=True)
+        if method in ("iterrows", "itertuples", "items"):
+            return frame.with_(kind="rows", label=frame.label or frame.source)
         if method == "to_dict":
             orient = self.first_arg(node, args, ("orient",))
             if orient is not None and orient.text in ("records", "index"):

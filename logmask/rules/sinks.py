@@ -85,6 +85,10 @@ SIGNATURES: dict[str, str] = {
     "wandb.Run.log_artifact": "artifact_or_path:path",
     "wandb.log_artifact": "artifact_or_path:path",
     "wandb.alert": "title:text, text:text",
+    "wandb.Image": "data_or_path:-, mode:-, caption:text",
+    "wandb.Audio": "data_or_path:-, sample_rate:-, caption:text",
+    "wandb.Video": "data_or_path:-, caption:text",
+    "wandb.Html": "data:text",
     "wandb.Run.alert": "title:text, text:text",
     # --- mlflow fluent ---
     "mlflow.log_param": "key:key, value:value",

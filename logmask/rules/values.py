@@ -54,6 +54,7 @@ class Value:
     params: frozenset[str] = frozenset()  # parameters of the enclosing function it derives from
     numeric: bool = False  # a number, bool or None literal: never personal
     media: bool = False  # a wandb media object (Image, Audio, ...)
+    splits: bool = False  # a Hugging Face DatasetDict: `ds["train"]` is a split, not a column
 
     def with_(self, **changes: object) -> Value:
         return replace(self, **changes)

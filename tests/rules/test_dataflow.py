@@ -313,3 +313,61 @@ HELPERS = [
 )
 def test_helpers_and_classes(source: str, expected: list[tuple[int, str]]) -> None:
     assert [(f.line, f.code) for f in check(source)] == expected
+
+
+MORE = [
+    (
+        "iterrows row keeps its owner",
+        H + 'users = pd.read_csv("users.csv")\n'
+        'for i, row in users.iterrows():\n    wandb.log({"n": row["name"]})\n',
+        ["PII102"],
+    ),
+    (
+        "itertuples row keeps its owner",
+        H + 'users = pd.read_csv("users.csv")\n'
+        'for row in users.itertuples():\n    wandb.log({"n": row.name})\n',
+        ["PII102"],
+    ),
+    (
+        "rows of a neutral frame",
+        H + 'runs = pd.read_csv("runs.csv")\n'
+        'for i, row in runs.iterrows():\n    wandb.log({"n": row["name"]})\n',
+        [],
+    ),
+    (
+        "image caption",
+        H + 'wandb.log({"i": wandb.Image(img, caption=f"{user.first_name}")})\n',
+        ["PII102"],
+    ),
+    (
+        "sql select columns",
+        H + 'l = pd.read_sql_query("select email, score from leads", c)\n'
+        'mlflow.log_table(l, "l.json")\n',
+        ["PII201"],
+    ),
+    (
+        "sql select aliases clean",
+        H + 'l = pd.read_sql("SELECT u.email AS e_hash, score FROM users u", c)\n'
+        'mlflow.log_table(l, "l.json")\n',
+        [],
+    ),
+    (
+        "hf dataset from a personal file",
+        H + "from datasets import load_dataset\n"
+        'ds = load_dataset("csv", data_files="customers.csv")\n'
+        'wandb.log({"d": wandb.Table(dataframe=ds["train"].to_pandas())})\n',
+        ["PII202"],
+    ),
+    (
+        "hf dataset neutral",
+        H + "from datasets import load_dataset\n"
+        'ds = load_dataset("imdb")\n'
+        'wandb.log({"d": wandb.Table(dataframe=ds["train"].to_pandas())})\n',
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), [c[1:] for c in MORE], ids=[c[0] for c in MORE])
+def test_more_flows(source: str, expected: list[str]) -> None:
+    assert sorted({f.code for f in check(source)}) == sorted(expected)
