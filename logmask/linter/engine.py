@@ -175,6 +175,13 @@ class Linter:
             if suppressed(finding.code, sorted(check_lines), noqa):
                 continue
             fix = self.make_fix(module, finding, positions)
+            origin = positions.get(finding.origin) if finding.origin is not None else None
+            shown = (
+                f" (line {origin.start.line})"
+                if origin and origin.start.line != where.start.line
+                else ""
+            )
+            message = finding.message.replace("{origin}", shown)
             key = (finding.code, where.start.line, where.start.column)
             if key in out:
                 continue
@@ -186,7 +193,7 @@ class Linter:
                 column=where.start.column + 1,
                 end_line=where.end.line,
                 end_column=where.end.column + 1,
-                message=finding.message,
+                message=message,
                 confidence=finding.confidence,
                 fix=fix,
                 statement_lines=statement_lines or None,

@@ -639,7 +639,7 @@ class ModuleAnalysis:
                     if e.key is not None and e.key not in keys:
                         keys.append(e.key)
             masked = all(v.masked for v in values)
-            return Value(kind="records", columns=tuple(keys), masked=masked)
+            return Value(kind="records", columns=tuple(keys), masked=masked, origin=node)
         if values and all(v.kind in ("frame", "dataset") for v in values):
             return Value(kind="frames", items=tuple(values))
         return Value(kind="list", items=tuple(values), params=merge_params(*values))
@@ -945,6 +945,8 @@ class ModuleAnalysis:
         params: frozenset[str] = frozenset()
         masked_columns: frozenset[str] = frozenset()
         dropped = False
+        label: str | None = None
+        origin: cst.CSTNode = node
         for index, (arg, value) in enumerate(
             (a, v) for a, v in zip(node.args, args, strict=False) if not a.star
         ):
@@ -972,6 +974,8 @@ class ModuleAnalysis:
                     source = source or value.source
                     masked_columns |= value.masked_columns
                     dropped = dropped or value.dropped_personal
+                    label = label or value.label
+                    origin = value.origin or origin
                 masked = masked or value.masked
         return Value(
             kind="table",
@@ -982,7 +986,8 @@ class ModuleAnalysis:
             masked_columns=masked_columns,
             dropped_personal=dropped,
             params=params,
-            origin=node,
+            origin=origin,
+            label=label,
             media=True,
         )
 

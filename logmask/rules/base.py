@@ -58,6 +58,8 @@ class RawFinding:
     confidence: Confidence
     statement: cst.CSTNode | None = None
     fix: NodeFix | None = None
+    # Where the evidence came from; "{origin}" in the message becomes " (line N)".
+    origin: cst.CSTNode | None = None
 
 
 @dataclass(slots=True)
@@ -112,13 +114,16 @@ class RuleContext:
         message: str,
         confidence: Confidence,
         fix: NodeFix | None = None,
+        origin: cst.CSTNode | None = None,
     ) -> bool:
         """Record a finding; False when the rule is off, too unsure, or inside a redactor."""
         if not self.enabled(code) or not self.confident(confidence):
             return False
         if self.current_function and self.current_function in self.suppressed_functions:
             return False
-        self.findings.append(RawFinding(code, node, message, confidence, self.statement, fix))
+        self.findings.append(
+            RawFinding(code, node, message, confidence, self.statement, fix, origin)
+        )
         return True
 
 

@@ -142,18 +142,20 @@ class LoggedTables(Rule):
             return ctx.report(
                 "PII201",
                 item.anchor,
-                f"{item.where} logs {what} with personal columns {columns} unmasked",
+                f"{item.where} logs {what}{{origin}} with personal columns {columns} unmasked",
                 confidence,
                 self.fix(item, value, ctx, personal),
+                origin=value.origin,
             )
         if value.source and value.open_columns and not value.dropped_personal:
             return ctx.report(
                 "PII202",
                 item.anchor,
-                f"{item.where} logs {what} read from a '{value.source}' source, columns "
-                "unknown, unmasked",
+                f"{item.where} logs {what} read from a '{value.source}' source{{origin}}, "
+                "columns unknown, unmasked",
                 "medium",
                 self.fix(item, value, ctx, None),
+                origin=value.origin,
             )
         text_columns = [
             c for c in value.personal_candidates if ctx.classifier.free_text(c) is not None
