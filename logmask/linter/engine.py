@@ -159,6 +159,10 @@ class Linter:
         except Exception as err:
             where = "".join(traceback.format_exception_only(type(err), err)).strip()
             result.errors.append(FileError(path, f"internal error: {where}", code="PII901"))
+        if ctx.internal_errors:
+            result.errors.append(
+                FileError(path, f"internal error: {ctx.internal_errors[0]}", code="PII901")
+            )
         return ctx.findings
 
     def locate(self, module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding]:

@@ -185,11 +185,14 @@ class ModuleAnalysis:
         return tuple(names)
 
     def block(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:
+        """Analyse statements in order; a failure in one never loses the others' findings."""
         for stmt in body:
             try:
                 self.statement(stmt, scope)
             except RecursionError:
-                continue
+                continue  # absurdly deep expression: nothing to learn from it
+            except Exception as err:
+                self.ctx.internal_errors.append(f"{type(err).__name__}: {err}")
 
     def body_of(self, node: cst.CSTNode) -> Sequence[cst.CSTNode]:
         body = getattr(node, "body", None)

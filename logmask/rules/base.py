@@ -94,6 +94,7 @@ class RuleContext:
     statement: cst.CSTNode | None = None
     suppressed_functions: set[str] = field(default_factory=set)
     imports: list[tuple[str, int]] = field(default_factory=list)
+    internal_errors: list[str] = field(default_factory=list)
     current_function: str | None = None
 
     def processors_registered(self) -> bool:
