@@ -546,7 +546,11 @@ class ModuleAnalysis:
         if isinstance(node, cst.Await):
             return self.eval(node.expression, scope)
         if isinstance(node, cst.Lambda):
-            return UNKNOWN
+            inner = Scope(parent=scope)
+            for param in node.params.params:
+                inner.bind(param.name.value, UNKNOWN)
+            body = self.eval(node.body, inner)
+            return MASKED if body.masked else UNKNOWN
         # Anything else: look inside for tracker calls, know nothing about the result.
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
@@ -556,8 +560,6 @@ class ModuleAnalysis:
     def eval_name(self, node: cst.Name, scope: Scope) -> Value:
         found = scope.lookup(node.value)
         if found is not None:
-            if found.kind == "api" or found.kind == "tracker":
-                return found
             return found
         if node.value in ("True", "False", "None"):
             return Value(kind="literal", numeric=True)
@@ -655,8 +657,6 @@ class ModuleAnalysis:
         if base.kind == "frame":
             return self.index_frame(base, node, scope, loc=False)
         key, _ = self.subscript_key(node, scope)
-        if key.kind == "unknown" and len(node.slice) == 1:
-            pass
         for element in node.slice:
             if isinstance(element.slice, cst.Slice):
                 return base if base.kind in ("records", "list") else UNKNOWN
