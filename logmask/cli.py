@@ -11,16 +11,18 @@ import sys
 from pathlib import Path
 
 import click
+import libcst as cst
 
 from logmask import __version__
 from logmask.findings import FileError, Finding
+from logmask.linter import baseline as baselines
 from logmask.linter.config import Config, ConfigError, find_pyproject, load_config, split_codes
 from logmask.linter.fixes import unified_diff, write_atomic
 from logmask.linter.report import render_github, render_json, render_statistics, render_text
 from logmask.linter.runner import Checked, FixMode, check_paths, check_stdin
 from logmask.rules import RULES
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def load(config_file: str | None, anchor: Path) -> Config:
@@ -83,6 +85,24 @@ def main() -> None:
     default=None,
     help="Write the report to this file.",
 )
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Report only findings this baseline file does not record (it is never rewritten).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record the current findings in this baseline file and exit 0.",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the config's exclude to files named on the command line (for pre-commit).",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -98,6 +118,9 @@ def check(
     min_confidence: str | None,
     statistics: bool,
     output_file: str | None,
+    baseline_file: str | None,
+    write_baseline: str | None,
+    force_exclude: bool,
 ) -> None:
     """Check PATHS (default: the current folder) for personal data sent to trackers."""
     paths = paths or (".",)
@@ -117,6 +140,7 @@ def check(
         if code != "ALL" and not any(c.startswith(code) for c in RULES):
             click.echo(f"logmask: error: unknown rule code or prefix {code!r}", err=True)
             sys.exit(2)
+    known = load_baseline(baseline_file, write_baseline, fix or show_diff)
 
     mode = FixMode(compute=fix or show_diff, write=fix and not show_diff, unsafe=unsafe_fixes)
     findings: list[Finding] = []
@@ -127,7 +151,7 @@ def check(
     if "-" in paths:
         data = sys.stdin.buffer.read()
         checked.append(check_stdin(data, stdin_filename or "-", config, mode))
-    others = [p for p in paths if p != "-"]
+    others = [p for p in paths if p != "-" and not (force_exclude and config.is_excluded(p))]
     if others:
         checked.extend(check_paths(others, config, mode))
     for item in checked:
@@ -149,11 +173,18 @@ def check(
                 errors.append(FileError(result.path, f"cannot write fixes: {err}"))
 
     findings.sort(key=lambda f: f.sort_key)
+    if write_baseline:
+        baselines.write(findings, write_baseline)
+        click.echo(f"logmask: recorded {len(findings)} findings in {write_baseline}", err=True)
+        findings = []
+    elif known is not None:
+        findings = baselines.new_findings(findings, known, baseline_file or "")
     if show_diff:
         click.echo("".join(diffs), nl=False)
         if output_format == "text" and not output_file:
             output_format = "none"
-    report(findings, errors, output_format, statistics, output_file)
+    modules = {item.result.path: item.result.module for item in checked}
+    report(findings, errors, output_format, statistics, output_file, modules)
     if fix and fixed_count and output_format == "text":
         click.echo(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''}.", err=True)
     for error in errors:
@@ -169,6 +200,7 @@ def report(
     output_format: str,
     statistics: bool,
     output_file: str | None,
+    modules: dict[str, cst.Module | None] | None = None,
 ) -> None:
     if output_format == "none":
         return
@@ -176,6 +208,10 @@ def report(
         text = render_statistics(findings)
     elif output_format == "json":
         text = render_json(findings)
+    elif output_format == "sarif":
+        from logmask.linter.sarif import render_sarif
+
+        text = render_sarif(findings, errors, modules)
     elif output_format == "github":
         text = render_github(findings, errors)
     else:
@@ -184,6 +220,25 @@ def report(
         Path(output_file).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+def load_baseline(
+    baseline_file: str | None, write_baseline: str | None, fixing: bool
+) -> frozenset[str] | None:
+    """The fingerprints of `--baseline` (exit 2 on a bad file or a conflicting option)."""
+    if write_baseline and (baseline_file or fixing):
+        click.echo(
+            "logmask: error: --write-baseline cannot be combined with --baseline, --fix or --diff",
+            err=True,
+        )
+        sys.exit(2)
+    if not baseline_file:
+        return None
+    try:
+        return baselines.load(baseline_file)
+    except baselines.BaselineError as err:
+        click.echo(f"logmask: error: {err}", err=True)
+        sys.exit(2)
 
 
 @main.command("rules")

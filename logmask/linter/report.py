@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 
 from logmask.findings import FileError, Finding
 
@@ -69,17 +70,23 @@ def _escape(value: str, property_value: bool = False) -> str:
     return value
 
 
+def _github_path(path: str) -> str:
+    """Forward slashes, no leading `./`: the form GitHub matches against the checkout."""
+    return Path(path).as_posix()
+
+
 def render_github(findings: Sequence[Finding], errors: Sequence[FileError]) -> str:
     """GitHub Actions workflow commands: one `::error` annotation per finding."""
     lines = []
     for f in findings:
         props = (
-            f"file={_escape(f.path, True)},line={f.line},col={f.column},"
+            f"file={_escape(_github_path(f.path), True)},line={f.line},col={f.column},"
             f"endLine={f.end_line},endColumn={f.end_column},title={_escape(f.code, True)}"
         )
         lines.append(f"::error {props}::{_escape(f.code + ' ' + f.message)}")
     for e in errors:
-        lines.append(f"::error file={_escape(e.path, True)},title={e.code}::{_escape(e.message)}")
+        where = _escape(_github_path(e.path), True)
+        lines.append(f"::error file={where},title={e.code}::{_escape(e.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -1,0 +1,161 @@
+"""`--write-baseline` / `--baseline` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.integrations.conftest import run, write
+
+TRAIN = """\
+import mlflow
+import wandb
+
+run = wandb.init(project="churn")
+run.log({"customer_email": email, "loss": 0.1})
+mlflow.log_param("customer_ssn", ssn)
+mlflow.set_tag("contact", "reach me at jane.doe@example.org")
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write(tmp_path, "src/train.py", TRAIN)
+    write(tmp_path, "src/other.py", 'import wandb\nwandb.log({"user_phone": phone})\n')
+    proc = run("check", "--write-baseline", "logmask-baseline.json", "src", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "recorded 4 findings" in proc.stderr
+    return tmp_path
+
+
+def check(project: Path, *args: str) -> tuple[int, list[dict]]:
+    proc = run(
+        "check",
+        "--baseline",
+        "logmask-baseline.json",
+        "--format",
+        "json",
+        *args,
+        "src",
+        cwd=project,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def test_baseline_suppresses_what_it_recorded(project: Path) -> None:
+    assert check(project) == (0, [])
+    proc = run("check", "src", cwd=project)
+    assert proc.returncode == 1  # without --baseline everything is reported
+
+
+def test_file_is_stable_sorted_hashes_only(project: Path, tmp_path: Path) -> None:
+    path = project / "logmask-baseline.json"
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["version"] == 1 and data["tool"] == "logmask"
+    assert text == json.dumps(data, indent=2, sort_keys=True) + "\n"
+    entries = data["findings"]
+    assert entries == sorted(entries, key=lambda e: (e["code"], e["fingerprint"]))
+    assert all(set(e) == {"code", "fingerprint"} and len(e["fingerprint"]) == 64 for e in entries)
+    for secret in ("jane", "example.org", "customer_email", "ssn", "train.py", "line"):
+        assert secret not in text
+    # Writing again gives the same bytes (no timestamps), from another working directory too.
+    proc = run("check", "--write-baseline", str(path), str(project / "src"), cwd=tmp_path.parent)
+    assert proc.returncode == 0
+    assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda s: "\n\n# a comment\nEPOCHS = 3\n\n" + s, id="lines shifted down"),
+        pytest.param(
+            lambda s: s.replace('"loss": 0.1', '"loss": 0.25, "acc": 0.9'), id="same line"
+        ),
+        pytest.param(
+            lambda s: s.replace(
+                "import wandb\n", "import wandb\n\n\ndef helper():\n    return 1\n"
+            ),
+            id="unrelated function",
+        ),
+        pytest.param(lambda s: s.replace('project="churn"', 'project="churn-v2"'), id="arguments"),
+    ],
+)
+def test_unrelated_edits_stay_suppressed(project: Path, edit: Callable[[str], str]) -> None:
+    path = project / "src" / "train.py"
+    path.write_text(edit(TRAIN), encoding="utf-8")
+    before = (project / "logmask-baseline.json").read_bytes()
+    assert check(project) == (0, [])
+    assert (project / "logmask-baseline.json").read_bytes() == before  # check never rewrites it
+
+
+@pytest.mark.parametrize(
+    ("addition", "code"),
+    [
+        ('mlflow.log_param("patient_name", name)\n', "PII101"),
+        ('run.log({"customer_email": other_email})\n', "PII101"),  # a second identical leak
+        ('mlflow.log_table({"email": emails}, "t.json")\n', "PII201"),
+    ],
+)
+def test_new_leaks_are_reported(project: Path, addition: str, code: str) -> None:
+    path = project / "src" / "train.py"
+    path.write_text("\n\n" + TRAIN + addition, encoding="utf-8")
+    full = json.loads(run("check", "--format", "json", "src", cwd=project).stdout)
+    _, findings = check(project)
+    added = len(addition.splitlines())
+    last = len(("\n\n" + TRAIN + addition).splitlines())
+    assert findings, "a new leak must be reported"
+    assert all(last - added < f["line"] <= last for f in findings)
+    assert len(full) == 4 + len(findings)
+    assert [f["code"] for f in findings] == [code]
+
+
+def test_new_file_is_reported(project: Path) -> None:
+    write(project, "src/extra.py", 'import wandb\nwandb.log({"user_phone": phone})\n')
+    _, findings = check(project)
+    assert [(Path(f["path"]).name, f["code"]) for f in findings] == [("extra.py", "PII101")]
+
+
+def test_paths_are_relative_to_the_baseline(project: Path) -> None:
+    """Running from another folder (or naming files) matches the same fingerprints."""
+    baseline = project / "logmask-baseline.json"
+    proc = run(
+        "check",
+        "--baseline",
+        str(baseline),
+        str(project / "src" / "train.py"),
+        cwd=project.parent,
+    )
+    assert proc.returncode == 0, proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "baseline file not found"),
+        ("{not json", "is not JSON"),
+        ('{"tool": "logmask", "version": 99, "findings": []}', "version 99 is not supported"),
+        ('{"tool": "other", "version": 1}', "not a logmask baseline"),
+        ('{"tool": "logmask", "version": 1, "findings": [1]}', "must be a list"),
+    ],
+)
+def test_bad_baseline_is_exit_2(tmp_path: Path, content: str | None, message: str) -> None:
+    write(tmp_path, "train.py", TRAIN)
+    if content is not None:
+        (tmp_path / "b.json").write_text(content, encoding="utf-8")
+    proc = run("check", "--baseline", "b.json", "train.py", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+
+
+@pytest.mark.parametrize("other", [["--fix"], ["--diff"], ["--baseline", "x.json"]])
+def test_write_baseline_conflicts(tmp_path: Path, other: list[str]) -> None:
+    write(tmp_path, "train.py", TRAIN)
+    proc = run("check", "--write-baseline", "b.json", *other, "train.py", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "--write-baseline cannot be combined" in proc.stderr
+    assert not (tmp_path / "b.json").exists()
