@@ -19,6 +19,7 @@ from logmask.evidence.names import NameClassifier
 from logmask.findings import Edit, FileError, Finding, Fix
 from logmask.linter.config import Config
 from logmask.linter.noqa import noqa_map, suppressed
+from logmask.linter.prefilter import CandidateFilter
 from logmask.linter.processors import ProcessorIndex
 from logmask.linter.source import UnreadableFile, check_text, read_source
 from logmask.rules import RULES, new_rules
@@ -85,6 +86,11 @@ class Linter:
         """The prefilter: a file that names no tracker module cannot call one."""
         return any(marker in data for marker in self.module_markers)
 
+    @cached_property
+    def candidates(self) -> CandidateFilter:
+        """The `ast` candidate stage: skips LibCST for files whose imports reach no sink."""
+        return CandidateFilter(self.sinks, self.config.sinks)
+
     def check_file(self, path: str) -> FileResult:
         try:
             data = read_source(path)
@@ -99,7 +105,7 @@ class Linter:
         except UnreadableFile as err:
             result.errors.append(FileError(path, str(err)))
             return result
-        if not self.may_log(data):
+        if not self.may_log(data) or not self.candidates.needs_libcst(data):
             return result
         try:
             module = cst.parse_module(data)
