@@ -15,14 +15,12 @@ findings are reported at the call site with the argument's evidence.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from logmask.evidence.names import is_masker_name
-from logmask.evidence.sources import personal_source
 from logmask.rules import frames
 from logmask.rules.base import Rule, RuleContext
 from logmask.rules.items import LoggedItem
@@ -33,6 +31,8 @@ from logmask.rules.sinks import (
     Signature,
     SinkTable,
 )
+from logmask.rules.syntax import dotted, last_name, string_value
+from logmask.rules.tabular_flow import TabularFlow
 from logmask.rules.values import MASKED, UNKNOWN, Entry, Scope, Value, merge_params
 
 LOGMASK_MASKERS = frozenset(
@@ -52,8 +52,6 @@ DICT_METHODS = frozenset(
 CONTAINER_METHODS = frozenset(
     {"records_method", "mapping_method", "table_method", "dataset_method", "list_method"}
 )
-# Methods that apply a function to each element: masked when the function masks.
-ELEMENTWISE = frozenset({"map", "apply", "applymap", "transform", "pipe", "agg"})
 REDACTION_MARKERS = ("redact", "mask", "***", "xxx", "<", "[", "removed", "hidden", "#")
 
 
@@ -74,55 +72,7 @@ class FunctionInfo:
     state: str = "new"  # new -> running -> done
 
 
-def string_value(node: cst.CSTNode) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:
-            return None
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        left, right = string_value(node.left), string_value(node.right)
-        return left + right if left is not None and right is not None else None
-    return None
-
-
-SELECT = re.compile(r"^\s*select\s+(?:distinct\s+)?(?P<columns>.+?)\s+from\s", re.I | re.S)
-
-
-def select_columns(sql: str) -> list[str] | None:
-    """The column names a simple `SELECT a, t.b AS c FROM ...` returns; None for `*` or no SQL."""
-    match = SELECT.match(sql)
-    if match is None:
-        return None
-    names = []
-    for part in match.group("columns").split(","):
-        part = part.strip()
-        if "*" in part or "(" in part:
-            return None
-        alias = re.split(r"\s+as\s+|\s+", part, flags=re.I)[-1]
-        names.append(alias.split(".")[-1].strip('"`[]'))
-    return names or None
-
-
-def dotted(node: cst.CSTNode) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
-
-
-def last_name(node: cst.CSTNode) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    return None
-
-
-class ModuleAnalysis:
+class ModuleAnalysis(TabularFlow):
     def __init__(
         self,
         module: cst.Module,
@@ -676,50 +626,12 @@ class ModuleAnalysis:
             return Value(name=key.text, owner=owner, params=base.params, label=dotted(node.value))
         return Value(params=base.params) if base.params else UNKNOWN
 
-    def index_frame(self, frame: Value, node: cst.Subscript, scope: Scope, loc: bool) -> Value:
-        elements = list(node.slice)
-        if loc:
-            if len(elements) < 2:
-                return frame
-            elements = elements[1:]
-        if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
-            return frame
-        key = self.eval(elements[0].slice.value, scope)
-        if frame.splits and key.text is not None:
-            return frame.with_(splits=False)  # a split: ds["train"]
-        if key.text is not None:
-            return Value(
-                name=key.text,
-                owner=frame.label,
-                masked=frame.masked or key.text in frame.masked_columns,
-                params=frame.params,
-            )
-        names = self.string_items(key)
-        if names is not None:
-            return self.project(frame, names)
-        return frame
-
     def string_items(self, value: Value) -> list[str] | None:
         if value.kind == "list" and value.items and all(v.text is not None for v in value.items):
             return [v.text for v in value.items if v.text is not None]
         if value.kind == "literal" and value.text is not None:
             return [value.text]
         return None
-
-    def project(self, frame: Value, names: Sequence[str]) -> Value:
-        return frame.with_(
-            columns=tuple(names),
-            open_columns=False,
-            source=None,
-            masked_columns=frame.masked_columns & set(names),
-        )
-
-    def drop_columns(self, frame: Value, names: Sequence[str]) -> Value:
-        dropped_personal = any(self.ctx.classifier.classify(n) is not None for n in names)
-        return frame.with_(
-            columns=tuple(c for c in frame.columns if c not in names),
-            dropped_personal=frame.dropped_personal or dropped_personal,
-        )
 
     def element_of(self, iterable: Value) -> Value:
         """One element of what a loop or comprehension iterates over (a row keeps its owner)."""
@@ -802,7 +714,11 @@ class ModuleAnalysis:
                 return MASKED
             if name in ("hexdigest", "digest"):
                 return MASKED
-            if name in ELEMENTWISE and node.args and self.is_masker_ref(node.args[0].value, scope):
+            if (
+                name in frames.ELEMENTWISE
+                and node.args
+                and self.is_masker_ref(node.args[0].value, scope)
+            ):
                 return MASKED
             if name == "sub" and self.is_redacting_sub(node, pattern_object=True):
                 return MASKED
@@ -940,118 +856,6 @@ class ModuleAnalysis:
             self.ctx.options.span_processors_registered = True
 
     # ------------------------------------------------------------ tabular data
-    def make_table(self, node: cst.Call, args: list[Value], signature: Signature | None) -> Value:
-        columns: tuple[str, ...] = ()
-        open_columns = False
-        source = None
-        masked = False
-        params: frozenset[str] = frozenset()
-        masked_columns: frozenset[str] = frozenset()
-        dropped = False
-        label: str | None = None
-        origin: cst.CSTNode = node
-        for index, (arg, value) in enumerate(
-            (a, v) for a, v in zip(node.args, args, strict=False) if not a.star
-        ):
-            param = (
-                signature.bind(index, arg.keyword.value if arg.keyword else None)
-                if signature
-                else None
-            )
-            if param is None:
-                continue
-            params |= value.params
-            if param.shape == "columns":
-                names = self.string_items(value)
-                if names is not None:
-                    columns = tuple(names)
-                else:
-                    open_columns = True
-            elif param.shape in ("records", "table"):
-                if value.kind in ("frame", "records", "table", "dataset") or (
-                    value.kind == "mapping" and value.columns
-                ):
-                    if not columns:
-                        columns = value.columns
-                    open_columns = open_columns or value.open_columns
-                    source = source or value.source
-                    masked_columns |= value.masked_columns
-                    dropped = dropped or value.dropped_personal
-                    label = label or value.label
-                    origin = value.origin or origin
-                masked = masked or value.masked
-        return Value(
-            kind="table",
-            columns=columns,
-            open_columns=open_columns,
-            source=source,
-            masked=masked,
-            masked_columns=masked_columns,
-            dropped_personal=dropped,
-            params=params,
-            origin=origin,
-            label=label,
-            media=True,
-        )
-
-    def frame_function(self, name: str, node: cst.Call, args: list[Value]) -> Value:
-        if name in frames.FRAME_CONSTRUCTORS:
-            data = self.first_arg(node, args, ("data",))
-            columns = self.keyword(node, args, "columns")
-            names = self.string_items(columns) if columns is not None else None
-            frame = Value(kind="frame", origin=node)
-            if data is not None:
-                if data.masked:
-                    return frame.with_(masked=True)
-                if data.kind == "mapping" and data.entries is not None:
-                    keys = tuple(e.key for e in data.entries if e.key is not None)
-                    masked = frozenset(e.key for e in data.entries if e.key and e.value.masked)
-                    frame = frame.with_(columns=keys, masked_columns=masked)
-                elif data.kind in ("records", "frame", "table", "mapping"):
-                    frame = frame.with_(
-                        columns=data.columns,
-                        open_columns=data.open_columns,
-                        source=data.source,
-                        masked_columns=data.masked_columns,
-                    )
-                else:
-                    frame = frame.with_(open_columns=True, params=data.params)
-            if names is not None:
-                frame = frame.with_(columns=tuple(names), open_columns=False)
-            return frame
-        if frames.is_reader(name):
-            target = self.first_arg(
-                node, args, ("filepath_or_buffer", "path", "sql", "io", "source")
-            )
-            text = self.constant_text(target)
-            source = personal_source(text) if text else None
-            usecols = self.keyword(node, args, "usecols") or self.keyword(node, args, "columns")
-            names = self.string_items(usecols) if usecols is not None else None
-            if names is None and text:
-                names = select_columns(text)
-            if names is not None:
-                return Value(kind="frame", columns=tuple(names), source=source, origin=node)
-            if source is None:
-                return UNKNOWN
-            return Value(kind="frame", open_columns=True, source=source, origin=node)
-        if name in frames.COMBINERS:
-            parts = [a for a in args if a.kind in ("frame", "dataset")]
-            for value in args:
-                if value.kind == "frames":
-                    parts.extend(value.items)
-            if parts:
-                return self.union(parts)
-        return UNKNOWN
-
-    def hf_dataset(self, node: cst.Call, args: list[Value]) -> Value:
-        """`load_dataset("csv", data_files="customers.csv")`: rows from a personal source."""
-        texts = [self.constant_text(self.keyword(node, args, "data_files"))]
-        texts.append(self.constant_text(self.first_arg(node, args, ("path",))))
-        source = next((personal_source(t) for t in texts if t and personal_source(t)), None)
-        if source is None:
-            return UNKNOWN
-        return Value(kind="frame", open_columns=True, source=source, origin=node, splits=True)
-
     def constant_text(self, value: Value | None) -> str | None:
         if value is None:
             return None
@@ -1060,139 +864,6 @@ class ModuleAnalysis:
         if value.kind == "fstring":
             return "".join(p.text or " " for p in value.items)
         return None
-
-    def union(self, parts: Sequence[Value]) -> Value:
-        columns: list[str] = []
-        for part in parts:
-            for c in part.columns:
-                if c not in columns:
-                    columns.append(c)
-        first = parts[0]
-        return first.with_(
-            kind="frame",
-            columns=tuple(columns),
-            open_columns=any(p.open_columns for p in parts),
-            source=next((p.source for p in parts if p.source), None),
-            masked=all(p.masked for p in parts),
-            masked_columns=frozenset.intersection(*(p.masked_columns for p in parts)),
-            params=merge_params(*parts),
-        )
-
-    def frame_method(
-        self, frame: Value, method: str, node: cst.Call, args: list[Value], scope: Scope
-    ) -> Value:
-        frame = frame.with_(kind="frame", api=None)
-        result = self.frame_method_result(frame, method, node, args, scope)
-        inplace = self.arg_node(node, "inplace")
-        receiver = dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
-        if receiver and "." not in receiver:
-            if isinstance(inplace, cst.Name) and inplace.value == "True":
-                scope.bind(receiver, result.with_(label=frame.label))
-                return UNKNOWN
-            if method == "pop":
-                key = self.first_arg(node, args, ("item",))
-                if key is not None and key.text is not None:
-                    scope.bind(receiver, self.drop_columns(frame, [key.text]))
-                    return Value(name=key.text, owner=frame.label)
-        return result
-
-    def arg_node(self, node: cst.Call, keyword: str) -> cst.BaseExpression | None:
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == keyword:
-                return arg.value
-        return None
-
-    def frame_method_result(
-        self, frame: Value, method: str, node: cst.Call, args: list[Value], scope: Scope
-    ) -> Value:
-        if method in frames.SAME_COLUMNS:
-            return frame
-        if method in frames.PROJECTIONS:
-            chosen = self.first_arg(node, args, ("items",))
-            names = self.string_items(chosen) if chosen is not None else None
-            return self.project(frame, names) if names is not None else frame
-        if method in frames.DROPS:
-            chosen = self.keyword(node, args, "columns")
-            if chosen is None:
-                chosen = self.first_arg(node, args, ("labels",))
-            names = self.string_items(chosen) if chosen is not None else None
-            return self.drop_columns(frame, names) if names is not None else frame
-        if method in frames.RENAMES:
-            mapping = self.keyword(node, args, "columns") or self.first_arg(node, args, ("mapper",))
-            if mapping is not None and mapping.kind == "mapping" and mapping.entries is not None:
-                renames = {e.key: e.value.text for e in mapping.entries if e.key and e.value.text}
-                return frame.with_(columns=tuple(renames.get(c, c) for c in frame.columns))
-            return frame
-        if method in frames.ASSIGNS:
-            columns = list(frame.columns)
-            masked = set(frame.masked_columns)
-            for arg, value in zip(node.args, args, strict=False):
-                if arg.keyword is None:
-                    continue
-                key = arg.keyword.value
-                if key not in columns:
-                    columns.append(key)
-                if value.masked:
-                    masked.add(key)
-                else:
-                    masked.discard(key)
-            return frame.with_(columns=tuple(columns), masked_columns=frozenset(masked))
-        if method in frames.UNIONS:
-            other = self.first_arg(node, args, ("right", "other"))
-            if other is not None and other.kind == "frame":
-                return self.union([frame, other])
-            return frame.with_(open_columns=True)
-        if method in ("iterrows", "itertuples", "items"):
-            return frame.with_(kind="rows", label=frame.label or frame.source)
-        if method == "to_dict":
-            orient = self.first_arg(node, args, ("orient",))
-            if orient is not None and orient.text in ("records", "index"):
-                return frame.with_(kind="records")
-            return frame.with_(kind="records")
-        if method in ELEMENTWISE:
-            if node.args and self.is_masker_ref(node.args[0].value, scope):
-                return frame.with_(masked=True)
-            return UNKNOWN
-        return UNKNOWN
-
-    def container_method(
-        self, container: Value, node: cst.Call, args: list[Value], scope: Scope
-    ) -> Value:
-        method = container.api or ""
-        kind = container.kind.removesuffix("_method")
-        value = container.with_(kind=kind, api=None)
-        receiver = dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
-        if kind == "list" and not value.items and method in ("append", "extend", "insert"):
-            kind, value = "records", value.with_(kind="records")
-        if kind == "records" and method in ("append", "extend", "insert") and receiver:
-            added = args[-1] if args else UNKNOWN
-            columns = list(value.columns)
-            if added.kind == "mapping" and added.entries is not None:
-                for e in added.entries:
-                    if e.key is not None and e.key not in columns:
-                        columns.append(e.key)
-            elif added.kind == "records":
-                columns.extend(c for c in added.columns if c not in columns)
-            scope.bind(receiver, value.with_(columns=tuple(columns)))
-            return UNKNOWN
-        if kind == "mapping" and method == "update" and receiver and value.entries is not None:
-            added = args[0] if args else UNKNOWN
-            new_entries = list(value.entries)
-            if added.kind == "mapping" and added.entries is not None:
-                new_entries.extend(added.entries)
-            for arg, arg_value in zip(node.args, args, strict=False):
-                if arg.keyword is not None:
-                    key = Value(kind="literal", text=arg.keyword.value)
-                    new_entries.append(
-                        Entry(arg.keyword.value, arg.keyword, arg_value, arg.value, key)
-                    )
-            scope.bind(receiver, self.mapping(new_entries).with_(label=value.label))
-            return UNKNOWN
-        if method in ("copy",):
-            return value
-        if kind == "dataset" and method in ("to_pandas", "df"):
-            return value.with_(kind="frame")
-        return UNKNOWN
 
     def call_function(
         self,
