@@ -35,15 +35,6 @@ from logmask.rules.syntax import dotted, last_name, string_value
 from logmask.rules.tabular_flow import TabularFlow
 from logmask.rules.values import MASKED, UNKNOWN, Entry, Scope, Value, merge_params
 
-LOGMASK_MASKERS = frozenset(
-    {
-        "logmask.mask",
-        "logmask.mask_dataframe",
-        "logmask.mask_records",
-        "logmask.redact_text",
-        "logmask.masking.mask",
-    }
-)
 HASH_MODULES = ("hashlib.", "hmac.")
 HF_LOADERS = frozenset({"datasets.load_dataset", "datasets.Dataset.from_csv"})
 DICT_METHODS = frozenset(
@@ -754,7 +745,7 @@ class ModuleAnalysis(TabularFlow):
 
     def is_masker(self, name: str, api: str | None) -> bool:
         if api is not None:
-            if api in LOGMASK_MASKERS or api.startswith("logmask."):
+            if api.startswith("logmask."):
                 return True
             if api in self.ctx.options.maskers or api.startswith(HASH_MODULES):
                 return True
