@@ -103,6 +103,14 @@ def main() -> None:
     is_flag=True,
     help="Apply the config's exclude to files named on the command line (for pre-commit).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to check with (default: all available cores; 1: no pool).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .logmask_cache/.")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -121,6 +129,8 @@ def check(
     baseline_file: str | None,
     write_baseline: str | None,
     force_exclude: bool,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Check PATHS (default: the current folder) for personal data sent to trackers."""
     paths = paths or (".",)
@@ -153,7 +163,7 @@ def check(
         checked.append(check_stdin(data, stdin_filename or "-", config, mode))
     others = [p for p in paths if p != "-" and not (force_exclude and config.is_excluded(p))]
     if others:
-        checked.extend(check_paths(others, config, mode))
+        checked.extend(check_paths(others, config, mode, jobs=jobs, cache=not no_cache))
     for item in checked:
         result = item.result
         findings += result.findings

@@ -4,8 +4,9 @@ flake8 never reads `[tool.logmask]`, so the plugin finds the nearest
 pyproject.toml itself (once per folder) and runs the same engine on the same
 bytes, so lines, columns and codes match the CLI. flake8 shows the column
 it is given plus one, hence the 0-based columns here. The stdlib `tree`
-flake8 already parsed is the cheap prefilter: a module that imports no
-tracker module cannot reach a sink, and LibCST is never started for it. An
+flake8 already parsed is the cheap prefilter (the engine's candidate stage,
+`logmask.linter.prefilter`): a module none of whose imports can reach a sink
+never starts LibCST. An
 internal error never escapes into flake8: it becomes a PII900 finding at
 line 1. Fixes are not applied here; messages point to `logmask check --fix`.
 """
@@ -40,17 +41,6 @@ def _linter(config_file: Path | None):  # type: ignore[no-untyped-def]
     from logmask.linter.engine import Linter
 
     return Linter(load_config(config_file))
-
-
-def imported_modules(tree: ast.AST) -> set[str]:
-    """Top-level names of the absolute imports anywhere in the module."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.partition(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module.partition(".")[0])
-    return found
 
 
 class Plugin:
@@ -93,7 +83,7 @@ class Plugin:
             return
         if self.filename not in STDIN_NAMES and linter.config.is_excluded(self.filename):
             return
-        if not imported_modules(self.tree) & linter.sinks.modules:
+        if isinstance(self.tree, ast.Module) and not linter.candidates.tree_reaches_sink(self.tree):
             return
         result = linter.check_source(self._source(), self.filename)
         for error in result.errors:

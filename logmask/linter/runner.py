@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from logmask.linter.cache import ResultCache
 from logmask.linter.config import Config
 from logmask.linter.engine import FileResult, Linter
 from logmask.linter.files import discover
 from logmask.linter.fixes import applicable, apply_fixes
+from logmask.linter.parallel import check_files, make_linter
 
 MAX_FIX_PASSES = 5
 
@@ -58,11 +61,29 @@ def check_one(linter: Linter, result: FileResult, mode: FixMode) -> Checked:
 
 
 def check_paths(
-    paths: Iterable[str], config: Config, mode: FixMode = FixMode()
+    paths: Iterable[str],
+    config: Config,
+    mode: FixMode = FixMode(),
+    jobs: int | None = 1,
+    cache: bool = False,
 ) -> Iterator[Checked]:
-    linter = Linter(config)
-    for path in discover(paths, config):
-        yield check_one(linter, linter.check_file(path), mode)
+    """Check discovered files on `jobs` processes (None: all cores), in discovery order.
+
+    With `cache`, results are read from and written to `.logmask_cache/` (see
+    `logmask.linter.cache`). Results come back without syntax trees unless a fix
+    needs one: a file with findings is then re-parsed here for the fix loop.
+    """
+    paths = list(paths)
+    files = list(discover(paths, config))
+    linter = make_linter(config)
+    store = ResultCache.open(config, Path(paths[0]) if paths else None) if cache else None
+    for result in check_files(files, linter, jobs, store):
+        if mode.compute and result.findings and result.module is None and result.source:
+            result = linter.check_source(result.source, result.path)
+        checked = check_one(linter, result, mode)
+        if checked.fixed is None:
+            checked.result.module = None  # keep memory flat over big trees
+        yield checked
 
 
 def check_stdin(data: bytes, filename: str, config: Config, mode: FixMode = FixMode()) -> Checked:

@@ -6,17 +6,18 @@ Built by hand (no SARIF dependency). What consumers rely on:
   leaking and fixed examples) and the CWE-532 tag;
 - results have a level from their confidence, a region with 1-based
   code-point columns, a line-independent `partialFingerprints` entry (the
-  baseline fingerprint, so alerts survive code moving), and `fixes` with the
-  edits and any import the fix adds;
+  baseline fingerprint, so alerts survive code moving), and `fixes`: the
+  replacements `check --fix` makes for that finding, imports included;
 - file errors are `toolExecutionNotifications`, and `executionSuccessful` is
   false when there was one, so a broken file never reads as a clean run.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,9 @@ from typing import Any
 import libcst as cst
 
 from logmask import __version__
-from logmask.findings import Edit, FileError, Finding
+from logmask.findings import FileError, Finding
 from logmask.linter.baseline import fingerprints
-from logmask.linter.fixes import header_lines, import_lines, setup_present
+from logmask.linter.fixes import apply_fixes, decode
 from logmask.rules import RULES
 from logmask.rules.base import RuleDoc
 
@@ -87,39 +88,62 @@ def region(line: int, column: int, end_line: int, end_column: int) -> dict[str, 
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
-def header_edit(finding: Finding, module: cst.Module | None) -> Edit | None:
-    """The insertion of the imports and set-up lines a fix needs, where `--fix` puts them."""
-    fix = finding.fix
-    if fix is None or module is None or finding.cell is not None:
-        return None
-    present = import_lines(module)
-    lines = [i for i in fix.imports if i not in present]
-    lines += [s for s in fix.setup if not setup_present(module, s)]
-    if not lines:
-        return None
-    newline = module.default_newline
-    line = header_lines(module, module.code) + 1
-    return Edit(line, 1, line, 1, "".join(text + newline for text in lines))
+class Sources:
+    """Files read and parsed on demand, once each: only fixes need them."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, tuple[bytes, cst.Module] | None] = {}
+
+    def get(self, path: str) -> tuple[bytes, cst.Module] | None:
+        if path not in self._parsed:
+            try:
+                data = Path(path).read_bytes()
+                self._parsed[path] = (data, cst.parse_module(data))
+            except (OSError, cst.ParserSyntaxError, ValueError, LookupError):
+                self._parsed[path] = None
+        return self._parsed[path]
 
 
-def sarif_fix(
-    finding: Finding, location: dict[str, str], module: cst.Module | None
-) -> dict[str, Any]:
+def replacements(finding: Finding, sources: Sources) -> list[dict[str, Any]]:
+    """What `check --fix` would change for this one finding, as whole-line replacements.
+
+    Applying the fix with the engine (imports, set-up lines and all) and diffing
+    the lines keeps SARIF's fix identical to `--fix`, whatever the fix adds.
+    """
     assert finding.fix is not None
-    edits = list(finding.fix.edits)
-    header = header_edit(finding, module)
-    if header is not None:
-        edits.append(header)
-    replacements = [
-        {
-            "deletedRegion": region(e.line, e.column, e.end_line, e.end_column),
-            "insertedContent": {"text": e.content},
-        }
-        for e in sorted(edits, key=lambda e: (e.line, e.column), reverse=True)
-    ]
+    parsed = sources.get(finding.path) if finding.cell is None else None
+    if parsed is None:
+        return [
+            {
+                "deletedRegion": region(e.line, e.column, e.end_line, e.end_column),
+                "insertedContent": {"text": e.content},
+            }
+            for e in finding.fix.edits
+        ]
+    data, module = parsed
+    before = decode(data, module.encoding)[0].splitlines(keepends=True)
+    after = decode(apply_fixes(data, module, [finding]), module.encoding)[0]
+    after_lines = after.splitlines(keepends=True)
+    out = []
+    matcher = difflib.SequenceMatcher(a=before, b=after_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            out.append(
+                {
+                    "deletedRegion": region(i1 + 1, 1, i2 + 1, 1),
+                    "insertedContent": {"text": "".join(after_lines[j1:j2])},
+                }
+            )
+    return out
+
+
+def sarif_fix(finding: Finding, location: dict[str, str], sources: Sources) -> dict[str, Any]:
+    assert finding.fix is not None
     return {
         "description": {"text": finding.fix.message},
-        "artifactChanges": [{"artifactLocation": location, "replacements": replacements}],
+        "artifactChanges": [
+            {"artifactLocation": location, "replacements": replacements(finding, sources)}
+        ],
         "properties": {"applicability": "safe" if finding.fix.safe else "unsafe"},
     }
 
@@ -129,7 +153,7 @@ def sarif_result(
     index: int,
     fingerprint: str,
     root: Path,
-    module: cst.Module | None,
+    sources: Sources,
 ) -> dict[str, Any]:
     location = artifact_location(finding.path, root)
     physical: dict[str, Any] = {"artifactLocation": location}
@@ -153,7 +177,7 @@ def sarif_result(
         "properties": properties,
     }
     if finding.fix is not None and finding.cell is None:
-        result["fixes"] = [sarif_fix(finding, location, module)]
+        result["fixes"] = [sarif_fix(finding, location, sources)]
     return result
 
 
@@ -171,12 +195,11 @@ def notification(error: FileError, root: Path) -> dict[str, Any]:
 def render_sarif(
     findings: Sequence[Finding],
     errors: Sequence[FileError],
-    modules: Mapping[str, cst.Module | None] | None = None,
     root: Path | None = None,
 ) -> str:
-    """The SARIF log. `modules` (path -> parsed module) lets fixes include their imports."""
+    """The SARIF log; paths are relative to `root` (default: the working directory)."""
     root = Path(os.path.abspath(root or Path.cwd()))
-    modules = modules or {}
+    sources = Sources()
     codes = sorted(RULES)
     index = {code: i for i, code in enumerate(codes)}
     driver: dict[str, Any] = {
@@ -190,7 +213,7 @@ def render_sarif(
         driver["informationUri"] = uri
     prints = fingerprints(findings, root)
     results = [
-        sarif_result(f, index[f.code], p, root, modules.get(f.path))
+        sarif_result(f, index[f.code], p, root, sources)
         for f, p in zip(findings, prints, strict=True)
     ]
     run = {
