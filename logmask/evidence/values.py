@@ -413,11 +413,6 @@ def _iin_ok(digits: str) -> bool:
     return False
 
 
-def _card_groups_ok(lengths: list[int]) -> bool:
-    """Grouped like a printed card (4-4-4-4, 4-6-5, 4-4-4-4-3, ...)."""
-    return len(lengths) == 1 or (lengths[0] == 4 and all(3 <= n <= 7 for n in lengths))
-
-
 def _card_at(digits: str) -> Confidence | None:
     if not 13 <= len(digits) <= 19 or len(set(digits)) == 1:
         return None
@@ -426,36 +421,51 @@ def _card_at(digits: str) -> Confidence | None:
     return "medium" if digits in _TEST_PANS else "high"
 
 
+def _card_windows(lengths: list[int], seps: list[str], i: int) -> list[int]:
+    """End indexes of the group windows starting at `i` printed like a card.
+
+    A card is one compact group, or a 4-digit group followed by groups of 3-7
+    digits (4-4-4-4, 4-6-5, 4-4-4-4-3) with one separator throughout.
+    """
+    ends = [i + 1] if 13 <= lengths[i] <= 19 else []
+    if lengths[i] != 4:
+        return ends
+    total = 4
+    for j in range(i + 1, len(lengths)):
+        if not 3 <= lengths[j] <= 7 or (j > i + 1 and seps[j] != seps[i + 1]):
+            break
+        total += lengths[j]
+        if total > 19:
+            break
+        if total >= 13:
+            ends.append(j + 1)
+    return ends
+
+
 def _find_cards(text: str) -> Iterator[ValueEvidence]:
     for run in _DIGIT_RUN.finditer(text):
         raw = run.group()
         if len(raw) - raw.count(" ") - raw.count("-") < 13:
             continue
-        groups = list(_DIGIT_GROUP.finditer(text, run.start(), run.end()))
-        # separator before each group ("" for the first)
-        seps = [""] + [text[g.start() - 1] for g in groups[1:]]
+        groups = [(g.start(), g.end()) for g in _DIGIT_GROUP.finditer(text, run.start(), run.end())]
+        lengths = [end - start for start, end in groups]
+        # the separator before each group ("" for the first)
+        seps = [""] + [text[start - 1] for start, _ in groups[1:]]
         i, n = 0, len(groups)
         while i < n:
-            for j in range(n, i, -1):
-                if j < n and seps[j] != " ":
-                    continue  # only cut a run at a space
-                if i > 0 and seps[i] != " ":
-                    break
-                window_seps = set(seps[i + 1 : j])
-                if len(window_seps) > 1:
-                    continue
-                lengths = [len(g.group()) for g in groups[i:j]]
-                if sum(lengths) < 13 or not _card_groups_ok(lengths):
-                    continue
-                digits = "".join(g.group() for g in groups[i:j])
-                confidence = _card_at(digits)
-                if confidence is not None:
-                    yield ValueEvidence(
-                        "payment_card", confidence, groups[i].start(), groups[j - 1].end()
-                    )
-                    i = j - 1
-                    break
-            i += 1
+            found = False
+            if i == 0 or seps[i] == " ":  # only cut a run at a space
+                for j in reversed(_card_windows(lengths, seps, i)):
+                    if j < n and seps[j] != " ":
+                        continue
+                    start, end = groups[i][0], groups[j - 1][1]
+                    confidence = _card_at(text[start:end].replace(" ", "").replace("-", ""))
+                    if confidence is not None:
+                        yield ValueEvidence("payment_card", confidence, start, end)
+                        i, found = j, True
+                        break
+            if not found:
+                i += 1
 
 
 # --------------------------------------------------------------------------- IBAN
@@ -549,7 +559,7 @@ def _find_ssns(text: str) -> Iterator[ValueEvidence]:
 # --------------------------------------------------------------------------- phone
 
 # A run of digit groups with phone-ish separators; the validator picks the window.
-_PHONE_CANDIDATE = re.compile(r"(?<![\w+.\-/\\#@$%&])(?<!\d[.,])\+?\(?\d[\d ().\-]{4,40}\d")
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+.\-/\\#@$%&])(?<!\d[.,])\+?\(?\d[\d ().\-]{4,}\d(?!\d)")
 _DECIMAL_BEFORE = re.compile(r"\d[.,]\d+ $")
 _DECIMAL_AFTER = re.compile(r"[.,]\d")
 _DECIMAL_BEFORE_GROUP = re.compile(r"\d[.,]$")
@@ -622,15 +632,15 @@ def _is_thousands_shape(groups: list[_Group]) -> bool:
 
 def _phone_confidence(groups: list[_Group], window: str) -> Confidence | None:
     """Structure checks standing in for libphonenumber (not allowed here)."""
-    digits = "".join(g.digits for g in groups)
+    parens = [g for g in groups if g.paren]
+    if len(parens) > 1:
+        return None
     seps = {g.sep_before for g in groups[1:]}
     if "." in seps and seps != {"."}:
         return None  # dots mixed with other separators: a decimal or a version
     if _DATE_SHAPE.search(window):
         return None
-    parens = [g for g in groups if g.paren]
-    if len(parens) > 1:
-        return None
+    digits = "".join(g.digits for g in groups)
     lengths = [len(g.digits) for g in groups]
     if groups[0].plus:
         significant = digits
@@ -708,24 +718,29 @@ def _window_text(text: str, groups: list[_Group]) -> str:
 
 
 def _phone_in_run(text: str, run: list[_Group]) -> Iterator[ValueEvidence]:
-    i = 0
-    n = len(run)
+    """Yield phone numbers from a run of groups, trying the longest window first."""
+    i, n = 0, len(run)
     while i < n:
+        # A window cut out of a longer run must be cut at a space.
+        if i > 0 and run[i].sep_before not in (" ", ""):
+            i += 1
+            continue
+        ends: list[int] = []
+        count = 0
+        for j in range(i + 1, n + 1):
+            count += len(run[j - 1].digits)
+            if count > 17:
+                break
+            if count >= 7:
+                ends.append(j)
         found = False
-        for j in range(n, i, -1):
-            window = run[i:j]
-            count = sum(len(g.digits) for g in window)
-            if count < 7 or count > 17:
-                continue
-            # A window cut out of a longer run must be cut at a space.
-            if i > 0 and window[0].sep_before not in (" ", ""):
-                continue
+        for j in reversed(ends):
             if j < n and run[j].sep_before not in (" ", ""):
                 continue
+            window = run[i:j]
             if (i > 0 or j < n) and not _tightly_grouped(window):
                 continue
-            start = window[0].start
-            end = window[-1].end
+            start, end = window[0].start, window[-1].end
             if _DECIMAL_AFTER.match(text, end) or _DECIMAL_BEFORE_GROUP.search(
                 text, max(0, start - 2), start
             ):
@@ -733,8 +748,7 @@ def _phone_in_run(text: str, run: list[_Group]) -> Iterator[ValueEvidence]:
             confidence = _phone_confidence(window, _window_text(text, window))
             if confidence is not None:
                 yield ValueEvidence("phone", confidence, start, end)
-                i = j
-                found = True
+                i, found = j, True
                 break
         if not found:
             i += 1

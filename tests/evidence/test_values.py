@@ -78,7 +78,7 @@ EMAIL_FLAG = [
     ("naimetti@yahoo.com.ar", "high"),
     ("customer42@shop.amsterdam", "high"),
     ("jane.doe@gmail.com.", "high"),
-    # functional mailboxes at a real domain: contact data, not a person
+    # functional mailboxes at a real domain: an organisation's address, not a person's
     ("support@wandb.com", "low"),
     ("ml-team@acme.com", "low"),
     ("info@egenix.com", "low"),
