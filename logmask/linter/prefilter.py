@@ -34,14 +34,15 @@ from collections.abc import Mapping
 from logmask.rules.sinks import (
     ATTRIBUTES,
     DATASET_WRAPPERS,
+    GENAI_AUTOLOG_FLAVORS,
     MEDIA_TYPES,
     SIGNATURES,
     TRACE_DECORATORS,
     SinkTable,
 )
 
-# Calls the rules react to that are not sinks: `mlflow.<flavor>.autolog()` (PII303).
-RULE_APIS = ("mlflow.*.autolog",)
+# Calls the rules react to that are not sinks: `mlflow.<genai flavor>.autolog()` (PII303).
+RULE_APIS = tuple(f"mlflow.{flavor}.autolog" for flavor in sorted(GENAI_AUTOLOG_FLAVORS))
 
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
