@@ -6,7 +6,7 @@ endings, the encoding, a BOM) stays byte for byte. Lines are split only at
 ``\\r\\n``, ``\\r`` and ``\\n`` (what Python and LibCST count), never at form
 feeds, U+2028 or NEL, which ``str.splitlines`` would also break at.
 
-Imports (decided here, documented in the README's "Checking" section):
+How fixes name what they import (the decisions, tested in tests/fixes/):
 
 - A needed ``import logmask`` is added once, at top level, only when the module
   does not already bind ``logmask`` with a top-level import.

@@ -156,6 +156,8 @@ def mask_dataframe(
     """
     if isinstance(df, Mapping):
         return _mask_columns_dict(df, columns, text_columns, keep_domain, key)
+    if _is_wandb_table(df):
+        return _mask_wandb_table(df, columns, text_columns, keep_domain, key)
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
@@ -183,6 +185,44 @@ def mask_dataframe(
             new = _map_series(column, many, categories_ok=True)
         out.isetitem(pos, new)
     return out
+
+
+def _is_wandb_table(obj: Any) -> bool:
+    """A ``wandb.Table`` (or subclass), recognised without importing wandb."""
+    return (
+        type(obj).__module__.split(".", 1)[0] == "wandb"
+        and isinstance(getattr(obj, "columns", None), list)
+        and isinstance(getattr(obj, "data", None), list)
+    )
+
+
+def _mask_wandb_table(
+    table: Any,
+    columns: Iterable[Hashable] | None,
+    text_columns: Iterable[Hashable] | None,
+    keep_domain: bool,
+    key: bytes | str | None,
+) -> Any:
+    """A new Table of the same class with masked rows (``add_data`` tables, the usual kind).
+
+    Column types are inferred again from the masked data (a masked id is a
+    string now); if the Table still refuses them, type checks are switched off
+    for the copy rather than failing the user's run.
+    """
+    names = list(table.columns)
+    rows = mask_records(
+        table.data,
+        columns if columns is None else list(_present(columns, names)),
+        text_keys=None if text_columns is None else list(_present(text_columns, names)),
+        columns=names,
+        keep_domain=keep_domain,
+        key=key,
+    )
+    extra = {"log_mode": table.log_mode} if hasattr(table, "log_mode") else {}
+    try:
+        return type(table)(columns=names, data=rows, **extra)
+    except Exception:
+        return type(table)(columns=names, data=rows, allow_mixed_types=True, **extra)
 
 
 def _copy_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -310,6 +350,8 @@ def mask_records(
     def masked_row(row: Any) -> Any:
         if isinstance(row, Mapping):
             return walk(row, None, decide, one, keep_domain, key)
+        if getattr(row, "ndim", 0) == 1 and callable(getattr(row, "tolist", None)):
+            row = row.tolist()  # a numpy row (``wandb.Table(data=ndarray)``)
         if not isinstance(row, (list, tuple)):
             return row
         if columns is None:

@@ -6,8 +6,15 @@ import libcst as cst
 
 from logmask.findings import Confidence
 from logmask.rules.base import NodeFix, Rule, RuleContext, RuleDoc
+from logmask.rules.fixes import code_of, inside, literal_list, sink_uses_data
 from logmask.rules.items import LoggedItem
 from logmask.rules.values import Value
+
+UNSAFE_BEYOND_LOG = (
+    " Unsafe (`--unsafe-fixes`) where the data is used beyond the log: "
+    "`log_model(input_example=...)` infers the model signature from it, "
+    "`mlflow.evaluate(data=...)` scores the model on it."
+)
 
 PII201 = RuleDoc(
     code="PII201",
@@ -30,8 +37,9 @@ PII201 = RuleDoc(
         'wandb.log({"customers": wandb.Table(dataframe=logmask.mask_dataframe(customers, '
         'columns=["email"]))})\n'
     ),
-    fix_safety="Safe: the data is wrapped in `mask_dataframe`/`mask_records` naming the "
-    "personal columns; no column is dropped.",
+    fix_safety="Safe: the logged data is wrapped in `mask_dataframe`/`mask_records` naming the "
+    "personal columns (list rows of a `wandb.Table` also get their `columns`); the original "
+    "stays unmasked for the rest of the program and no column is dropped." + UNSAFE_BEYOND_LOG,
     flag=(
         'import wandb\nwandb.log({"t": wandb.Table(columns=["user_name", "score"], data=rows)})\n',
         'import mlflow\nmlflow.log_table({"email": emails, "score": s}, artifact_file="s.json")\n',
@@ -74,7 +82,8 @@ PII202 = RuleDoc(
         'patients = pd.read_csv("data/patients.csv")\n'
         'mlflow.log_table(logmask.mask_dataframe(patients), artifact_file="patients.json")\n'
     ),
-    fix_safety="Safe: `mask_dataframe` picks the personal columns at run time.",
+    fix_safety="Safe: `mask_dataframe` picks the personal columns at run time, on a copy."
+    + UNSAFE_BEYOND_LOG,
     flag=(
         'import pandas as pd\nimport wandb\nu = pd.read_sql("SELECT * FROM users", con)\n'
         'wandb.log({"u": wandb.Table(dataframe=u.head(10))})\n',
@@ -102,9 +111,10 @@ PII203 = RuleDoc(
     fixed=(
         "import logmask\nimport wandb\n"
         'wandb.log({"t": wandb.Table(columns=["review", "stars"], '
-        'data=logmask.mask_records(rows, text_keys=["review"]))})\n'
+        'data=logmask.mask_records(rows, text_keys=["review"], columns=["review", "stars"]))})\n'
     ),
-    fix_safety="Safe: the text columns go through `redact_text` at run time.",
+    fix_safety="Safe: the text columns go through `redact_text` at run time, on a copy."
+    + UNSAFE_BEYOND_LOG,
     default=False,
     no_flag=('import wandb\nwandb.log({"t": wandb.Table(columns=["epoch", "loss"], data=h)})\n',),
 )
@@ -186,36 +196,124 @@ class LoggedTables(Rule):
         columns: list[str] | None,
         text: bool = False,
     ) -> NodeFix | None:
-        """Wrap the data in mask_dataframe / mask_records; for a Table, wrap its data argument."""
+        """Wrap the logged data in `mask_dataframe` / `mask_records`, naming the columns.
+
+        - `wandb.Table(...)` call: its data argument is wrapped; list rows get
+          `columns=` (their positions' names) so `mask_records` can mask them.
+        - a `wandb.Table` held in a variable: `mask_dataframe` returns a masked copy.
+        - `mlflow.data.from_pandas(df)`: the DataFrame inside is wrapped.
+        - frames and column dicts: `mask_dataframe`; records: `mask_records`.
+        """
         node = item.value_node
         if node is None or item.via:
             return None
-        kind = value.kind
-        if isinstance(node, cst.Call) and kind == "table":
-            data = next(
-                (
-                    arg
-                    for arg in node.args
-                    if arg.keyword is not None
-                    and arg.keyword.value in ("dataframe", "data", "rows")
-                ),
-                None,
-            )
-            if data is None:
+        helper = "mask_records" if value.kind == "records" else "mask_dataframe"
+        positions: str | None = None
+        if value.kind == "table":
+            if isinstance(node, cst.Call):
+                found = table_data(node)
+                if found is None:
+                    return None
+                which, node = found
+                if which != "dataframe":
+                    helper = "mask_records"
+                    positions = table_columns(found_call=item.value_node, value=value)
+            elif not isinstance(node, cst.Name | cst.Attribute | cst.Subscript):
                 return None
-            kind = "frame" if data.keyword and data.keyword.value == "dataframe" else "records"
-            node = data.value
-        helper = "mask_records" if kind in ("records",) else "mask_dataframe"
-        option = "keys" if helper == "mask_records" else "columns"
-        if text:
-            option = "text_keys" if helper == "mask_records" else "text_columns"
+        elif value.kind == "dataset":
+            inner = dataset_frame(node)
+            if inner is None:
+                return None
+            node = inner
+        records = helper == "mask_records"
+        option = (
+            ("text_keys" if records else "text_columns")
+            if text
+            else ("keys" if records else "columns")
+        )
         call, imports = ctx.options.masker_call(helper)
-        named = ""
-        if columns:
-            named = f", {option}=[" + ", ".join(repr(c) for c in columns) + "]"
+        named = f", {option}={literal_list(columns)}" if columns else ""
+        if positions is not None:
+            named += f", columns={positions}"
+        local = inside(ctx.statement, node)
+        safe = local and not sink_uses_data(item.sink)
+        message = f"Wrap the data in {call}()"
+        if not safe:
+            message += (
+                " (the data is also used beyond the log)"
+                if local
+                else " where it is defined (other uses of it change too)"
+            )
         return NodeFix(
-            message=f"Wrap the data in {call}()",
+            message=message,
             replacements=((node, f"{call}({{}}{named})"),),
             imports=imports,
-            safe=True,
+            safe=safe,
         )
+
+
+# wandb.Table(columns=None, data=None, rows=None, dataframe=None, ...)
+TABLE_PARAMS = ("columns", "data", "rows", "dataframe")
+
+
+def table_argument(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    position = TABLE_PARAMS.index(name)
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if arg.keyword is not None:
+            if arg.keyword.value == name:
+                return arg.value
+        elif index == position:
+            return arg.value
+    return None
+
+
+def table_data(call: cst.Call) -> tuple[str, cst.BaseExpression] | None:
+    """The argument holding a Table's data (`dataframe` wins, as in wandb)."""
+    for name in ("dataframe", "data", "rows"):
+        found = table_argument(call, name)
+        if found is not None:
+            return name, found
+    return None
+
+
+def table_columns(found_call: cst.CSTNode | None, value: Value) -> str | None:
+    """Source for the names of list rows' positions: the Table's own `columns` argument.
+
+    Copied when it has no side effects (a name, an attribute, a literal list),
+    else rebuilt from the names the analysis resolved; None without a columns
+    argument (wandb's default columns are never personal).
+    """
+    if not isinstance(found_call, cst.Call):
+        return None
+    arg = table_argument(found_call, "columns")
+    if arg is None:
+        return None
+    simple = isinstance(arg, cst.Name | cst.Attribute) or (
+        isinstance(arg, cst.List | cst.Tuple)
+        and all(isinstance(e.value, cst.SimpleString | cst.Integer) for e in arg.elements)
+    )
+    if simple:
+        return code_of(arg)
+    if value.columns and not value.open_columns:
+        return literal_list(value.columns)
+    return None
+
+
+def dataset_frame(node: cst.CSTNode) -> cst.BaseExpression | None:
+    """The DataFrame argument of a `...from_pandas(df, ...)` call (other datasets: no fix)."""
+    if not isinstance(node, cst.Call):
+        return None
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+    if name != "from_pandas":
+        return None
+    for index, arg in enumerate(node.args):
+        if arg.star:
+            return None
+        if (arg.keyword is None and index == 0) or (
+            arg.keyword is not None and arg.keyword.value == "df"
+        ):
+            return arg.value
+    return None

@@ -5,8 +5,14 @@ from __future__ import annotations
 from logmask.evidence.names import NameEvidence
 from logmask.evidence.values import redact_for_display, strongest_value
 from logmask.rules.base import NodeFix, Rule, RuleContext, RuleDoc
+from logmask.rules.fixes import inside, wrap_template
 from logmask.rules.items import LoggedItem
 from logmask.rules.values import Value
+
+UNSAFE_WHERE_DEFINED = (
+    " Unsafe (`--unsafe-fixes`) when the value is written where a logged dict was built "
+    'earlier (`d["email"] = e`), since its other uses change too.'
+)
 
 PII101 = RuleDoc(
     code="PII101",
@@ -19,7 +25,8 @@ PII101 = RuleDoc(
     ),
     leaking='import wandb\nwandb.log({"user_email": address})\n',
     fixed='import logmask\nimport wandb\nwandb.log({"user_email": logmask.mask(address)})\n',
-    fix_safety="Safe: the value is wrapped in the masker; the key and the rest of the log stay.",
+    fix_safety="Safe: the value is wrapped in the masker; the key and the rest of the log stay."
+    + UNSAFE_WHERE_DEFINED,
     flag=(
         'import mlflow\nmlflow.log_param("customer_ssn", ssn)\n',
         "import wandb\nwandb.config.phone = caller_phone\n",
@@ -50,7 +57,7 @@ PII102 = RuleDoc(
     ),
     leaking='import wandb\nwandb.log({"contact": user.email})\n',
     fixed='import logmask\nimport wandb\nwandb.log({"contact": logmask.mask(user.email)})\n',
-    fix_safety="Safe: the value is wrapped in the masker.",
+    fix_safety="Safe: the value is wrapped in the masker." + UNSAFE_WHERE_DEFINED,
     flag=(
         'import wandb\nwandb.log({"caller": row["phone_number"]})\n',
         'import mlflow\nmlflow.set_tag("requested_by", requester_email)\n',
@@ -77,7 +84,8 @@ PII103 = RuleDoc(
         "import logmask\nimport wandb\n"
         'wandb.log({"note": logmask.redact_text("reach me at jane.doe@example.org")})\n'
     ),
-    fix_safety="Safe: the literal is passed through `logmask.redact_text` at run time.",
+    fix_safety="Safe: the literal is passed through `logmask.redact_text` at run time."
+    + UNSAFE_WHERE_DEFINED,
     flag=(
         'import mlflow\nmlflow.set_tag("card", "4539 1488 0343 6467")\n',
         'import wandb\nwandb.init(notes="call +44 20 7946 0958")\n',
@@ -195,14 +203,21 @@ def describe(evidence: NameEvidence) -> str:
 
 
 def wrap_fix(item: LoggedItem, ctx: RuleContext, helper: str) -> NodeFix | None:
-    """Wrap the logged value in the masker (or `redact_text` for literals)."""
+    """Wrap the logged value in the masker (or `redact_text` for literals).
+
+    Safe when the value is written in the logging statement itself; unsafe when
+    it is where a logged dict was built earlier, since other uses of that value
+    then change too (see `logmask.rules.fixes`).
+    """
     node = item.value_node
     if node is None or item.via:
         return None
     call, imports = ctx.options.masker_call(helper)
+    local = inside(ctx.statement, node)
     return NodeFix(
-        message=f"Wrap the value in {call}()",
-        replacements=((node, f"{call}({{}})"),),
+        message=f"Wrap the value in {call}()"
+        + ("" if local else " where it is defined (other uses of it change too)"),
+        replacements=((node, wrap_template(call, node)),),
         imports=imports,
-        safe=True,
+        safe=local,
     )

@@ -62,7 +62,7 @@ PII303 = RuleDoc(
         "trace every prompt and completion, including what end users typed."
     ),
     leaking="import mlflow\n\nmlflow.langchain.autolog()\n",
-    fixed=f"import logmask\nimport mlflow\n\n{SETUP}\nmlflow.langchain.autolog()\n",
+    fixed=f"import logmask\nimport mlflow\n\n{SETUP}\n\nmlflow.langchain.autolog()\n",
     fix_safety="Unsafe: it adds process-wide tracing set-up to the module.",
     no_flag=("import mlflow\n\nmlflow.sklearn.autolog()\n",),
 )
