@@ -17,7 +17,7 @@ from logmask import __version__
 from logmask.findings import FileError, Finding
 from logmask.linter import baseline as baselines
 from logmask.linter.config import Config, ConfigError, find_pyproject, load_config, split_codes
-from logmask.linter.fixes import unified_diff, write_atomic
+from logmask.linter.fixes import applicable, unified_diff, write_atomic
 from logmask.linter.report import render_github, render_json, render_statistics, render_text
 from logmask.linter.runner import Checked, FixMode, check_paths, check_stdin
 from logmask.rules import RULES
@@ -158,25 +158,32 @@ def check(
     diffs: list[str] = []
     fixed_count = 0
     checked: list[Checked] = []
+    stdin_item: Checked | None = None
     if "-" in paths:
         data = sys.stdin.buffer.read()
-        checked.append(check_stdin(data, stdin_filename or "-", config, mode))
+        stdin_item = check_stdin(data, stdin_filename or "-", config, mode)
+        checked.append(stdin_item)
+    # `--fix` on stdin prints the source (fixed or not) to stdout, like ruff; the report
+    # then goes to stderr so the two never mix.
+    source_out = stdin_item is not None and fix and not show_diff
     others = [p for p in paths if p != "-" and not (force_exclude and config.is_excluded(p))]
     if others:
         checked.extend(check_paths(others, config, mode, jobs=jobs, cache=not no_cache))
     for item in checked:
         result = item.result
-        findings += result.findings
+        # `--diff` changes nothing: the findings of the files as they are stand.
+        findings += item.before if show_diff and item.before is not None else result.findings
         errors += result.errors
+        if item is stdin_item and source_out:
+            sys.stdout.buffer.write(item.fixed if item.fixed is not None else data)
+            sys.stdout.buffer.flush()
         if item.fixed is None or item.original is None:
             continue
         fixed_count += item.applied
         encoding = result.module.encoding if result.module is not None else "utf-8"
         if show_diff:
             diffs.append(unified_diff(result.path, item.original, item.fixed, encoding))
-        elif result.path == "-" or ("-" in paths and result.path == stdin_filename):
-            sys.stdout.buffer.write(item.fixed)
-        else:
+        elif item is not stdin_item:
             try:
                 write_atomic(result.path, item.fixed)
             except OSError as err:
@@ -194,7 +201,8 @@ def check(
         if output_format == "text" and not output_file:
             output_format = "none"
     modules = {item.result.path: item.result.module for item in checked}
-    report(findings, errors, output_format, statistics, output_file, modules)
+    fixable = len(applicable(findings, unsafe_fixes))
+    report(findings, errors, output_format, statistics, output_file, modules, fixable, source_out)
     if fix and fixed_count and output_format == "text":
         click.echo(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''}.", err=True)
     for error in errors:
@@ -211,6 +219,8 @@ def report(
     statistics: bool,
     output_file: str | None,
     modules: dict[str, cst.Module | None] | None = None,
+    fixable: int | None = None,
+    to_stderr: bool = False,
 ) -> None:
     if output_format == "none":
         return
@@ -225,11 +235,13 @@ def report(
     elif output_format == "github":
         text = render_github(findings, errors)
     else:
-        text = render_text(findings, errors, sum(1 for f in findings if f.fix is not None))
+        if fixable is None:
+            fixable = sum(1 for f in findings if f.fix is not None)
+        text = render_text(findings, errors, fixable)
     if output_file:
         Path(output_file).write_text(text, encoding="utf-8")
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, err=to_stderr)
 
 
 def load_baseline(
