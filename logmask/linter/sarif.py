@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -91,8 +91,10 @@ def region(line: int, column: int, end_line: int, end_column: int) -> dict[str, 
 class Sources:
     """Files read and parsed on demand, once each: only fixes need them."""
 
-    def __init__(self) -> None:
-        self._parsed: dict[str, tuple[bytes, cst.Module] | None] = {}
+    def __init__(self, modules: Mapping[str, cst.Module | None] | None = None) -> None:
+        self._parsed: dict[str, tuple[bytes, cst.Module] | None] = {
+            path: (module.bytes, module) for path, module in (modules or {}).items() if module
+        }
 
     def get(self, path: str) -> tuple[bytes, cst.Module] | None:
         if path not in self._parsed:
@@ -195,11 +197,16 @@ def notification(error: FileError, root: Path) -> dict[str, Any]:
 def render_sarif(
     findings: Sequence[Finding],
     errors: Sequence[FileError],
+    modules: Mapping[str, cst.Module | None] | None = None,
     root: Path | None = None,
 ) -> str:
-    """The SARIF log; paths are relative to `root` (default: the working directory)."""
+    """The SARIF log; paths are relative to `root` (default: the working directory).
+
+    `modules` (path -> the module the findings were computed on) saves re-reading
+    files for fixes; files not in it are read and parsed when a fix needs them.
+    """
     root = Path(os.path.abspath(root or Path.cwd()))
-    sources = Sources()
+    sources = Sources(modules)
     codes = sorted(RULES)
     index = {code: i for i, code in enumerate(codes)}
     driver: dict[str, Any] = {
