@@ -99,6 +99,13 @@ class Linter:
         return self.check_source(data, path)
 
     def check_source(self, data: bytes, path: str) -> FileResult:
+        if path.endswith(".ipynb"):
+            from logmask.linter.notebook import check_notebook
+
+            return check_notebook(self, data, path)
+        return self.check_python(data, path)
+
+    def check_python(self, data: bytes, path: str) -> FileResult:
         result = FileResult(path, source=data)
         try:
             check_text(data)

@@ -14,6 +14,7 @@ from logmask.linter.config import Config
 from logmask.linter.engine import FileResult, Linter
 from logmask.linter.files import discover
 from logmask.linter.fixes import applicable, apply_all
+from logmask.linter.notebook import fix_notebook
 from logmask.linter.parallel import check_files, make_linter
 
 MAX_FIX_PASSES = 5
@@ -92,6 +93,8 @@ def compiles(source: bytes, path: str) -> bool:
 def check_one(linter: Linter, result: FileResult, mode: FixMode) -> Checked:
     if not mode.compute or not result.findings:
         return Checked(result)
+    if result.path.endswith(".ipynb"):
+        return fix_notebook(linter, result, mode.unsafe)
     return fix_loop(linter, result, mode.unsafe)
 
 
