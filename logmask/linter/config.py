@@ -7,6 +7,7 @@ linter's config must not silently turn a rule off.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,11 +95,12 @@ class Config:
         return p.as_posix()
 
     def is_excluded(self, path: str) -> bool:
-        rel = self.relative(path)
-        parts = Path(rel).parts
+        """A pattern matches the path, one of its folders (`notebooks/scratch`), or a name."""
+        parts = Path(self.relative(path)).parts
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
         for pattern in (*self.exclude, *self.extend_exclude):
             pattern = pattern.rstrip("/")
-            if fnmatch.fnmatch(rel, pattern) or any(fnmatch.fnmatch(p, pattern) for p in parts):
+            if any(fnmatch.fnmatch(p, pattern) for p in (*prefixes, *parts)):
                 return True
         return False
 
@@ -136,8 +138,13 @@ def find_pyproject(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                text = candidate.read_text(encoding="utf-8")
+                data = tomllib.loads(text)
+            except (OSError, UnicodeDecodeError):
+                continue
+            except tomllib.TOMLDecodeError:
+                if "tool.logmask" in text:
+                    return candidate  # broken, but ours: load_config says what is wrong
                 continue
             if "logmask" in data.get("tool", {}):
                 return candidate
@@ -166,7 +173,20 @@ def _codes(key: str, value: object, where: Path) -> tuple[str, ...]:
     for code in items:
         if code != "ALL" and not ((code.startswith("PII") and code[3:].isdigit()) or code == "PII"):
             raise ConfigError(f"{where}: [tool.logmask] {key}: {code!r} is not a rule code")
+        if code != "ALL" and not any(rule.startswith(code) for rule in RULES):
+            raise ConfigError(f"{where}: [tool.logmask] {key}: no rule matches {code!r}")
     return items
+
+
+DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_*][\w]*)+$")
+
+
+def _dotted(key: str, name: str, where: Path, what: str) -> None:
+    if not DOTTED.match(name):
+        raise ConfigError(
+            f"{where}: [tool.logmask] {key}: {name!r} is not {what} (a dotted name such as "
+            "'comet_ml.Experiment.log_parameters')"
+        )
 
 
 def _strings(key: str, value: object, where: Path) -> tuple[str, ...]:
@@ -218,7 +238,13 @@ def parse_config(table: Mapping[str, object], where: Path) -> Config:
         raise ConfigError(
             f"{where}: [tool.logmask] masker must be a dotted path such as 'pkg.privacy.mask'"
         )
+    for api, kind in values.get("objects", {}).items():
+        _dotted("objects", api, where, "a call or class")
+        _dotted(f"objects.{api}", kind, where, "a tracker type")
+    for name in values.get("maskers", ()):
+        _dotted("maskers", name, where, "a function")
     for api, signature in values.get("sinks", {}).items():
+        _dotted("sinks", api, where, "an API")
         try:
             parse_signature(api, signature)
         except ValueError as err:
