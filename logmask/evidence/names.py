@@ -193,7 +193,7 @@ def _owner_context(owner: str | None) -> _Context | None:
     """Context from a receiver, container, frame variable or data source; unknown is None."""
     if not owner or not owner.strip():
         return None
-    if personal_source(owner) is not None:
+    if personal_source(owner, qualifiers=False) is not None:
         return "person"
     context = _scan(tokenize(owner), owner=True)
     return None if context == "other" else context
@@ -266,7 +266,7 @@ class NameClassifier:
         """Do the tokens of *name* name a person (``customers_df``, ``UserProfile``)?"""
         if _scan(tokenize(name), owner=True) == "person":
             return True
-        return personal_source(name) in SOURCE_PERSON_NOUNS
+        return personal_source(name, qualifiers=False) in SOURCE_PERSON_NOUNS
 
     # ------------------------------------------------------------------ internals
 

@@ -28,6 +28,7 @@ from logmask.evidence.vocabulary import (
     NON_DATA_EXTENSIONS,
     PERSONAL_DATA_PHRASES,
     PERSONAL_DATA_WORDS,
+    SOURCE_ARTIFACT_HEADS,
     SOURCE_PERSON_NOUNS,
     SOURCE_TRANSPARENT,
     SOURCE_VETOES,
@@ -51,27 +52,29 @@ _Verdict = Literal["person", "neutral", "other", "veto"]
 
 
 @lru_cache(maxsize=8192)
-def personal_source(text: str) -> str | None:
+def personal_source(text: str, qualifiers: bool = True) -> str | None:
     """The person noun if a file path, table name or SQL text names people, else None.
 
     ``'data/patients.csv'`` -> ``'patients'``, ``'SELECT * FROM users'`` -> ``'users'``,
     ``'warehouse.crm.customers'`` -> ``'customers'``, ``'s3://b/leads/2024.parquet'``
     -> ``'leads'``; ``'user_stats.csv'``, ``'user_guide.pdf'``, ``'model.pkl'`` -> None.
+    With ``qualifiers`` a person word before the head counts too (``customer_churn.csv``);
+    owners of names (``customer_orders["name"]``) are judged by their head alone.
     """
     text = text.strip()
     if not text:
         return None
     if _SQL_START.match(text):
-        return _from_sql(text)
-    return _from_path(text)
+        return _from_sql(text, qualifiers)
+    return _from_path(text, qualifiers)
 
 
-def _from_sql(sql: str) -> str | None:
+def _from_sql(sql: str, qualifiers: bool) -> str | None:
     """The first table of the query that names people, unless only aggregates are selected."""
     if _only_aggregates(sql):
         return None
     for match in _SQL_TABLE.finditer(sql):
-        noun = _from_table(_QUOTES.sub("", match.group(1)))
+        noun = _from_table(_QUOTES.sub("", match.group(1)), qualifiers)
         if noun is not None:
             return noun
     return None
@@ -106,10 +109,10 @@ def _split_top_level(select_list: str) -> list[str]:
     return [item for item in items if item.strip()]
 
 
-def _from_table(name: str) -> str | None:
+def _from_table(name: str, qualifiers: bool) -> str | None:
     """A dotted table name: the table decides; its schema only when the table says nothing."""
     for part in reversed([p for p in name.split(".") if p]):
-        verdict, noun = _stem(part)
+        verdict, noun = _stem(part, qualifiers)
         if verdict == "person":
             return noun
         if verdict != "neutral":
@@ -117,7 +120,7 @@ def _from_table(name: str) -> str | None:
     return None
 
 
-def _from_path(text: str) -> str | None:
+def _from_path(text: str, qualifiers: bool) -> str | None:
     path = _SCHEME.sub("", text.replace("\\", "/"), count=1)
     path = re.split(r"[?#]", path, maxsplit=1)[0]
     absolute = path.startswith(("/", "~")) or bool(_DRIVE.match(path.split("/", 1)[0]))
@@ -134,15 +137,15 @@ def _from_path(text: str) -> str | None:
         return None
     if kind is None and "." in stem:
         if not dirs:
-            return _from_table(stem)  # warehouse.crm.customers
+            return _from_table(stem, qualifiers)  # warehouse.crm.customers
         stem = stem.replace(".", "_")
-    verdict, noun = _stem(stem)
+    verdict, noun = _stem(stem, qualifiers)
     if verdict == "person":
         return noun
     if verdict != "neutral":
         return None
     for directory in reversed(dirs):  # part-0000.parquet under leads/
-        verdict, noun = _stem(_split_extension(directory)[0])
+        verdict, noun = _stem(_split_extension(directory)[0], qualifiers)
         if verdict == "person":
             return noun
         if verdict == "veto":
@@ -167,7 +170,7 @@ def _split_extension(name: str) -> tuple[str, Literal["data", "non-data"] | None
     return stem, None
 
 
-def _stem(stem: str) -> tuple[_Verdict, str | None]:
+def _stem(stem: str, qualifiers: bool) -> tuple[_Verdict, str | None]:
     """Classify one name component by its head noun."""
     tokens = tokenize(stem)
     if any(t in SOURCE_VETOES for t in tokens):
@@ -183,4 +186,9 @@ def _stem(stem: str) -> tuple[_Verdict, str | None]:
     head = tokens[end - 1]
     if head in SOURCE_PERSON_NOUNS or head in PERSONAL_DATA_WORDS:
         return "person", head
+    # `telco-customer-churn.csv`, `customer_orders`: rows that name people as a qualifier
+    # still hold them (aggregates and transformed data were vetoed above).
+    qualifier = next((t for t in tokens[: end - 1] if t in SOURCE_PERSON_NOUNS), None)
+    if qualifiers and qualifier is not None and head not in SOURCE_ARTIFACT_HEADS:
+        return "person", qualifier
     return "other", None

@@ -474,6 +474,11 @@ SOURCE_TRANSPARENT: frozenset[str] = _words(
 )
 
 # Not rows about people: aggregates, masked or synthetic data, documentation.
+# Heads that name a model or derived artifact, not rows: `customer_churn_model.pkl`.
+SOURCE_ARTIFACT_HEADS: frozenset[str] = _words(
+    "model models embedding embeddings emb vectors vector weights checkpoint ckpt index "
+    "encoder tokenizer classifier regressor predictor pipeline scaler vocab graph"
+)
 SOURCE_VETOES: frozenset[str] = TRANSFORM_VETOES | _words(
     """
     count counts cnt stats stat statistics summary summaries metrics metric agg aggregate

@@ -24,8 +24,8 @@ from logmask.linter.processors import ProcessorIndex
 from logmask.linter.source import UnreadableFile, check_text, read_source
 from logmask.rules import RULES, new_rules
 from logmask.rules.analysis import ModuleAnalysis
-from logmask.rules.base import Options, RawFinding, Rule, RuleContext
-from logmask.rules.sinks import SinkTable
+from logmask.rules.base import Options, RawFinding, Rule, RuleContext, homonym_senses
+from logmask.rules.sinks import PERSONAL_KEYS, SinkTable
 
 
 @dataclass
@@ -74,7 +74,8 @@ class Linter:
         self.config = config or Config()
         self.sinks = SinkTable(self.config.sinks, self.config.objects)
         self.classifier = NameClassifier(
-            extra=self.config.personal_names, allow=self.config.allowed_names
+            extra={**PERSONAL_KEYS, **self.config.personal_names},
+            allow=self.config.allowed_names,
         )
         self.processors = ProcessorIndex()
 
@@ -136,12 +137,14 @@ class Linter:
             result.errors.append(FileError(path, "too deeply nested to parse"))
             return result
         result.module = module
-        raw = self.analyse(module, path, result)
+        raw = self.analyse(module, path, result, homonym_senses(data))
         if raw:
             result.findings = self.locate(module, raw, path)
         return result
 
-    def analyse(self, module: cst.Module, path: str, result: FileResult) -> list[RawFinding]:
+    def analyse(
+        self, module: cst.Module, path: str, result: FileResult, senses: frozenset[str]
+    ) -> list[RawFinding]:
         def failed(rule: Rule, err: BaseException) -> None:
             where = "".join(traceback.format_exception_only(type(err), err)).strip()
             codes = ", ".join(doc.code for doc in rule.docs)
@@ -162,6 +165,7 @@ class Linter:
             module_registers_processors=lambda name, level: self.processors.registers(
                 path, name, level
             ),
+            homonyms=senses,
         )
         rules = [GuardedRule(rule, failed) for rule in new_rules()]
         analysis = ModuleAnalysis(module, ctx, rules, self.sinks)

@@ -474,12 +474,10 @@ class ModuleAnalysis(TabularFlow):
                 return left if left.name else right if right.name else UNKNOWN
             return UNKNOWN
         if isinstance(node, cst.BooleanOperation):
-            left, right = self.eval(node.left, scope), self.eval(node.right, scope)
-            return left if left.kind != "unknown" or left.name else right
+            return self.either(self.eval(node.left, scope), self.eval(node.right, scope))
         if isinstance(node, cst.IfExp):
             self.eval(node.test, scope)
-            body, orelse = self.eval(node.body, scope), self.eval(node.orelse, scope)
-            return body if body.kind != "unknown" or body.name else orelse
+            return self.either(self.eval(node.body, scope), self.eval(node.orelse, scope))
         if isinstance(node, cst.NamedExpr):
             value = self.eval(node.value, scope)
             self.bind_target(node.target, value, scope)
@@ -496,6 +494,16 @@ class ModuleAnalysis(TabularFlow):
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
                 self.eval(child, scope)
+        return UNKNOWN
+
+    @staticmethod
+    def either(first: Value, second: Value) -> Value:
+        """`a or b`, `a if c else b`: the side that says more; masked only if both are."""
+        if first.masked and second.masked:
+            return MASKED
+        for value in (first, second):
+            if value.kind not in ("unknown", "literal", "masked") or value.name:
+                return value
         return UNKNOWN
 
     def eval_name(self, node: cst.Name, scope: Scope) -> Value:
@@ -635,6 +643,8 @@ class ModuleAnalysis(TabularFlow):
             )
         if iterable.masked:
             return MASKED
+        if iterable.kind == "list" and len(iterable.items) == 1 and iterable.items[0].name:
+            return iterable.items[0]  # `[r["user_id"] for r in rows]`: each is a user id
         return Value(params=iterable.params) if iterable.params else UNKNOWN
 
     def eval_comprehension(
@@ -668,7 +678,9 @@ class ModuleAnalysis(TabularFlow):
             return Value(kind="records", columns=keys)
         if value.kind == "mapping" and source.kind == "records":
             return source
-        return Value(kind="list", params=value.params) if value.params else UNKNOWN
+        if value.name or value.params:
+            return Value(kind="list", items=(value,), params=value.params)
+        return UNKNOWN
 
     # ------------------------------------------------------------------- calls
     def eval_args(self, args: Sequence[cst.Arg], scope: Scope) -> list[Value]:
@@ -715,7 +727,7 @@ class ModuleAnalysis(TabularFlow):
                 return MASKED
             if name in frames.STRING_KEEPERS and (receiver.name or receiver.params):
                 return receiver
-        return Value(params=merge_params(*args)) if self.function else UNKNOWN
+        return Value(params=merge_params(func, *args)) if self.function else UNKNOWN
 
     def call_builtin(self, name: str, node: cst.Call, args: list[Value]) -> Value | None:
         if name in ("dict",):

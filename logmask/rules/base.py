@@ -17,8 +17,34 @@ import libcst as cst
 
 from logmask.findings import CONFIDENCE_RANK, Confidence
 
+# Terms that mean something else in a module about a topic (see `homonym_senses`).
+HOMONYM_TERMS = {"phone": "speech", "phones": "speech"}
+SENSE_MARKERS = {
+    "speech": (
+        b"phoneme",
+        b"g2p",
+        b"phone2id",
+        b"id2phone",
+        b"phone_ids",
+        b"MelSpectrogram",
+        b"mel_spectrogram",
+        b"melspectrogram",
+        b"librosa",
+        b"torchaudio",
+        b"espnet",
+    )
+}
+
+
+def homonym_senses(source: bytes) -> frozenset[str]:
+    """Topics a module is about, from words only such modules use (speech: phonemes, mels)."""
+    return frozenset(
+        sense for sense, marks in SENSE_MARKERS.items() if any(m in source for m in marks)
+    )
+
+
 if TYPE_CHECKING:
-    from logmask.evidence.names import NameClassifier
+    from logmask.evidence.names import NameClassifier, NameEvidence
     from logmask.rules.items import LoggedItem
     from logmask.rules.values import Value
 
@@ -95,6 +121,19 @@ class RuleContext:
     suppressed_functions: set[str] = field(default_factory=set)
     imports: list[tuple[str, int]] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
+    # Module-wide senses that change what a word means ("speech": phone is a phoneme).
+    homonyms: frozenset[str] = frozenset()
+
+    def classify(self, name: str, owner: str | None = None) -> NameEvidence | None:
+        """The classifier's verdict, corrected by what the module is about."""
+        evidence = self.classifier.classify(name, owner=owner)
+        if evidence is None:
+            return None
+        sense = HOMONYM_TERMS.get(evidence.term)
+        if sense is not None and sense in self.homonyms:
+            return None
+        return evidence
+
     current_function: str | None = None
 
     def processors_registered(self) -> bool:

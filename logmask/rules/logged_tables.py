@@ -141,7 +141,7 @@ class LoggedTables(Rule):
         personal: list[str] = []
         confidence: Confidence = "medium"
         for column in value.personal_candidates:
-            evidence = ctx.classifier.classify(column, owner=owner)
+            evidence = ctx.classify(column, owner=owner)
             if evidence is not None and ctx.confident(evidence.confidence):
                 personal.append(column)
                 if evidence.confidence == "high":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from logmask.evidence.names import NameEvidence
-from logmask.evidence.values import redact_for_display, strongest_value
+from logmask.evidence.values import find_values, redact_for_display, strongest_value
 from logmask.rules.base import NodeFix, Rule, RuleContext, RuleDoc
 from logmask.rules.fixes import inside, wrap_template
 from logmask.rules.items import LoggedItem
@@ -110,7 +112,9 @@ class LoggedValues(Rule):
         if value.is_tabular or value.media or value.masked:
             return False
         if item.shape == "item" and item.key is not None and not value.numeric:
-            evidence = ctx.classifier.classify(item.key, owner=item.owner_key)
+            evidence = ctx.classify(item.key, owner=item.owner_key)
+            if evidence is not None and value.kind == "literal" and value.text is not None:
+                evidence = fixture_downgrade(evidence, value.text)
             if evidence is not None and ctx.confident(evidence.confidence):
                 node = item.key_node or item.anchor
                 if node is not None:
@@ -142,7 +146,7 @@ class LoggedValues(Rule):
         if key is None or key.kind != "fstring" or item.key_node is None:
             return False
         text = "_".join(p.text for p in key.items if p.text)
-        evidence = ctx.classifier.classify(text) if text.strip("_ ") else None
+        evidence = ctx.classify(text) if text.strip("_ ") else None
         if evidence is not None and ctx.confident(evidence.confidence) and item.shape == "item":
             return ctx.report(
                 "PII101",
@@ -173,7 +177,7 @@ class LoggedValues(Rule):
                     return found
             return None
         if value.name and value.kind == "unknown":
-            evidence = ctx.classifier.classify(value.name, owner=value.owner)
+            evidence = ctx.classify(value.name, owner=value.owner)
             if evidence is not None and ctx.confident(evidence.confidence):
                 shown = f"{value.owner}.{value.name}" if value.owner else value.name
                 return shown, evidence
@@ -196,6 +200,18 @@ class LoggedValues(Rule):
                 wrap_fix(item, ctx, "redact_text"),
             )
         return False
+
+
+def fixture_downgrade(evidence: NameEvidence, text: str) -> NameEvidence:
+    """A literal typed into the code under a personal key is mostly demo data ("C-10001").
+
+    Unless the literal itself looks personal (an e-mail address, a phone number ...),
+    the key's evidence drops one level.
+    """
+    if find_values(text):
+        return evidence
+    lower = {"high": "medium", "medium": "low", "low": "low"}[evidence.confidence]
+    return replace(evidence, confidence=lower)
 
 
 def describe(evidence: NameEvidence) -> str:

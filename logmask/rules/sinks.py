@@ -116,6 +116,10 @@ SIGNATURES: dict[str, str] = {
     "attributes:mapping",
     "mlflow.update_current_trace": "tags:mapping, metadata:mapping, client_request_id:-, "
     "request_preview:text, response_preview:text",
+    "mlflow.log_feedback": "trace_id:-, name:-, value:value, source:-, error:-, rationale:text, "
+    "metadata:mapping, span_id:-",
+    "mlflow.log_expectation": "trace_id:-, name:-, value:value, source:-, metadata:mapping, "
+    "span_id:-",
     "mlflow.Span.set_inputs": "inputs:mapping",
     "mlflow.Span.set_outputs": "outputs:mapping",
     "mlflow.Span.set_attribute": "key:key, value:value",
@@ -184,6 +188,17 @@ GENAI_AUTOLOG_FLAVORS = frozenset(
         "mcp",
     }
 )
+
+# Callbacks that trace every prompt like an autologger does (PII303).
+TRACING_CALLBACKS = frozenset(
+    {
+        "mlflow.langchain.langchain_tracer.MlflowLangchainTracer",
+        "mlflow.langchain.MlflowLangchainTracer",
+    }
+)
+
+# Keys that trackers reserve for a person (MLflow's trace user).
+PERSONAL_KEYS = {"mlflow.trace.user": "identity.id"}
 
 # wandb.init(anonymous=...) and the media types that make an anonymous run leak (PII401).
 ANONYMOUS_INIT = frozenset({"wandb.init"})

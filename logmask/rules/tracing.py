@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from logmask.rules.base import NodeFix, Rule, RuleContext, RuleDoc
-from logmask.rules.sinks import GENAI_AUTOLOG_FLAVORS, TRACE_DECORATORS
+from logmask.rules.sinks import GENAI_AUTOLOG_FLAVORS, TRACE_DECORATORS, TRACING_CALLBACKS
 from logmask.rules.values import Value
 
 SETUP = "mlflow.tracing.configure(span_processors=[logmask.redact_span])"
@@ -83,7 +83,9 @@ class Tracing(Rule):
         parts = api.split(".")
         autolog = len(parts) == 3 and parts[0] == "mlflow" and parts[2] == "autolog"
         if autolog and parts[1] in GENAI_AUTOLOG_FLAVORS:
-            self.autologs.append((call, parts[1]))
+            self.autologs.append((call, f"mlflow.{parts[1]}.autolog()"))
+        elif api in TRACING_CALLBACKS:
+            self.autologs.append((call, api.rsplit(".", 1)[-1]))
 
     def on_module_end(self, ctx: RuleContext) -> None:
         if not (self.traced or self.autologs) or ctx.processors_registered():
@@ -93,13 +95,12 @@ class Tracing(Rule):
             if node.name.value in ctx.suppressed_functions:
                 continue
             self.check_function(node, ctx, fix)
-        for call, flavor in self.autologs:
+        for call, tracer in self.autologs:
             ctx.statement = None
             ctx.report(
                 "PII303",
                 call,
-                f"mlflow.{flavor}.autolog() traces prompts and completions and no span "
-                "processor redacts them",
+                f"{tracer} traces prompts and completions and no span processor redacts them",
                 "medium",
                 fix,
             )
@@ -109,7 +110,7 @@ class Tracing(Rule):
         names = [p.name.value for p in params if p.name.value not in ("self", "cls")]
         ctx.statement = None
         for name in names:
-            evidence = ctx.classifier.classify(name)
+            evidence = ctx.classify(name)
             if evidence is not None and ctx.confident(evidence.confidence):
                 ctx.report(
                     "PII301",

@@ -103,7 +103,9 @@ NOT_PERSONAL = [
     ("data/train.csv", None),
     ("data/train/part-0001.parquet", None),
     ("orders.csv", None),
-    ("customer_orders.csv", None),
+    ("customer_orders.csv", "customer"),
+    ("telco-customer-churn.csv", "customer"),
+    ("WA_Fn-UseC_-Telco-Customer-Churn.csv", "customer"),
     ("products.parquet", None),
     ("crm.orders", None),
     ("analytics.user_stats", None),
@@ -164,7 +166,7 @@ def test_personal_source(text: str, expected: str | None) -> None:
 
 SIDE_BY_SIDE = [
     ("users.csv", "user_stats.csv"),
-    ("customers.csv", "customer_orders.csv"),
+    ("customers.csv", "customer_stats.csv"),
     ("customers.csv", "customers_masked.csv"),
     ("data/customers/2024.csv", "data/customers/summary.csv"),
     ("s3://b/leads/2024.parquet", "s3://b/leads/model.pt"),
