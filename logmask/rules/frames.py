@@ -14,6 +14,8 @@ FRAME_CONSTRUCTORS = frozenset(
 # Readers whose first argument (or `sql`/`path`/`table_name`) names the source.
 READER_PREFIXES = ("read_", "scan_")
 COMBINERS = frozenset({"concat", "merge"})
+# Functions that return their frame argument re-encoded, one row per row (columns may grow).
+FRAME_PASSTHROUGH = frozenset({"get_dummies"})
 
 # Methods that keep the columns as they are (row selection, ordering, conversion).
 SAME_COLUMNS = frozenset(

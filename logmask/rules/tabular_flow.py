@@ -171,6 +171,10 @@ class TabularFlow:
             if source is None:
                 return UNKNOWN
             return Value(kind="frame", open_columns=True, source=source, origin=node)
+        if name in frames.FRAME_PASSTHROUGH:
+            data = self.first_arg(node, args, ("data", "df"))
+            if data is not None and data.kind == "frame":
+                return data.with_(open_columns=True)
         if name in frames.COMBINERS:
             parts = [a for a in args if a.kind in ("frame", "dataset")]
             for value in args:

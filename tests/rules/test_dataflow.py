@@ -371,3 +371,8 @@ MORE = [
 @pytest.mark.parametrize(("source", "expected"), [c[1:] for c in MORE], ids=[c[0] for c in MORE])
 def test_more_flows(source: str, expected: list[str]) -> None:
     assert sorted({f.code for f in check(source)}) == sorted(expected)
+
+
+def test_get_dummies_keeps_the_rows_and_their_source() -> None:
+    source = SOURCE + 'df = pd.get_dummies(df, columns=["plan"])\n' + LOG.replace("X", "df")
+    assert [f.code for f in check(source)] == ["PII202"]
