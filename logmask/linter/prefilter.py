@@ -38,11 +38,16 @@ from logmask.rules.sinks import (
     MEDIA_TYPES,
     SIGNATURES,
     TRACE_DECORATORS,
+    TRACING_CALLBACKS,
     SinkTable,
 )
 
-# Calls the rules react to that are not sinks: `mlflow.<genai flavor>.autolog()` (PII303).
-RULE_APIS = tuple(f"mlflow.{flavor}.autolog" for flavor in sorted(GENAI_AUTOLOG_FLAVORS))
+# Calls the rules react to that are not sinks: `mlflow.<genai flavor>.autolog()` and
+# tracer callbacks (PII303).
+RULE_APIS = (
+    *(f"mlflow.{flavor}.autolog" for flavor in sorted(GENAI_AUTOLOG_FLAVORS)),
+    *sorted(TRACING_CALLBACKS),
+)
 
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
