@@ -117,7 +117,8 @@ def apply_all(source: bytes, module: cst.Module, findings: Sequence[Finding]) ->
 
     spelling = Spelling(module)
     chosen: list[tuple[int, int, str]] = []
-    imports: list[str] = []
+    imports: list[str] = []  # what the edits use
+    setup_imports: list[str] = []  # what only the module set-up uses
     setup: list[str] = []
     applied = 0
     for finding in findings:
@@ -134,12 +135,13 @@ def apply_all(source: bytes, module: cst.Module, findings: Sequence[Finding]) ->
         if any(_rewraps(text[start:end], content) for start, end, content in edits):
             continue  # already wrapped in this helper: a fix that did not silence its finding
         chosen += [edit for edit in edits if edit not in chosen]
-        imports += [i for i in adapted.imports if i not in imports]
+        wanted = imports if fix.edits else setup_imports
+        wanted += [i for i in adapted.imports if i not in wanted]
         setup += [s for s in adapted.setup if s not in setup]
         applied += 1
     for start, end, content in sorted(chosen, key=lambda c: c[0], reverse=True):
         text = text[:start] + content + text[end:]
-    text = add_header(text, imports, setup)
+    text = add_header(text, imports, setup, setup_imports)
     return Applied(encode(text, module.encoding, bom), applied)
 
 
@@ -175,10 +177,10 @@ class Spelling:
 
     @cached_property
     def top_imports(self) -> list[cst.Import | cst.ImportFrom]:
+        """Imports of the module's header (an import further down may run after the use)."""
         found: list[cst.Import | cst.ImportFrom] = []
-        for stmt in self.module.body:
-            if isinstance(stmt, cst.SimpleStatementLine):
-                found += [s for s in stmt.body if isinstance(s, cst.Import | cst.ImportFrom)]
+        for stmt in _top_statements(header_statements(self.module)):
+            found += [s for s in stmt.body if isinstance(s, cst.Import | cst.ImportFrom)]
         return found
 
     def module_names(self, target: str) -> list[str]:
@@ -312,15 +314,30 @@ def _asname(alias: cst.ImportAlias) -> str:
 # ------------------------------------------------------------------- header
 
 
-def import_lines(module: cst.Module) -> set[str]:
-    """Top-level imports, normalised ("import logmask", "from a import b").
+def header_statements(module: cst.Module) -> list[cst.CSTNode]:
+    """The docstring, `__future__` imports and the import block that follows them."""
+    out: list[cst.CSTNode] = []
+    for index, stmt in enumerate(module.body):
+        if (index == 0 and _is_docstring(stmt)) or _is_importish(stmt):
+            out.append(stmt)
+        else:
+            break
+    return out
 
-    Imports in top-level `try:` / `if TYPE_CHECKING:` blocks count too: adding a
-    second, unconditional import would turn an optional dependency into a hard one.
-    `import a.b` also provides "import a" (it binds `a`).
+
+def import_lines(module: cst.Module, everywhere: bool = False) -> set[str]:
+    """The header's imports, normalised ("import logmask", "from a import b").
+
+    Only the header counts: an import further down may run after the code a fix
+    changed (a second `import logmask` at the top is harmless). Imports in
+    `try:` / `if TYPE_CHECKING:` blocks of the header count too: adding an
+    unconditional one would turn an optional dependency into a hard one.
+    `import a.b` also provides "import a" (it binds `a`). `everywhere`: all top-level
+    imports.
     """
     found: set[str] = set()
-    for stmt in _top_statements(module.body):
+    statements = module.body if everywhere else header_statements(module)
+    for stmt in _top_statements(statements):
         for small in stmt.body:
             if isinstance(small, cst.Import):
                 for alias in small.names:
@@ -567,8 +584,15 @@ class Layout:
         return end
 
 
-def add_header(text: str, imports: Sequence[str], setup: Sequence[str]) -> str:
-    """Add missing imports into the import block, then set-up lines after it."""
+def add_header(
+    text: str, imports: Sequence[str], setup: Sequence[str], setup_imports: Sequence[str] = ()
+) -> str:
+    """Add missing imports into the import block, then set-up lines after it.
+
+    `setup_imports` are needed by the set-up only: one anywhere at top level will do,
+    since the set-up goes after the last top-level import of a name it uses.
+    """
+    imports = [*imports, *(i for i in setup_imports if i not in imports)]
     if not imports and not setup:
         return text
     try:
@@ -576,7 +600,12 @@ def add_header(text: str, imports: Sequence[str], setup: Sequence[str]) -> str:
     except (cst.ParserSyntaxError, RecursionError):
         return text  # the fix loop re-checks and refuses a broken result
     present = import_lines(module)
-    imports = [i for i in imports if i not in present]
+    anywhere = import_lines(module, everywhere=True)
+    imports = [
+        i
+        for i in imports
+        if i not in present and not (i in setup_imports and setup and i in anywhere)
+    ]
     setup = [s for s in setup if not setup_present(module, s)]
     if not imports and not setup:
         return text
