@@ -266,10 +266,12 @@ def load_baseline(
 @main.command("rules")
 def list_rules() -> None:
     """List the rules: code, name, default on/off, fix."""
+    click.echo(f"{'code':<8}{'default':<9}{'fix':<9}name: summary")
     for code, doc in sorted(RULES.items()):
-        state = "on " if doc.default else "off"
+        state = "on" if doc.default else "off"
         fix = doc.fix_safety.split(":")[0].strip().lower()
-        click.echo(f"{code}  {state}  {fix:<8} {doc.name}: {doc.summary}")
+        fix = fix if fix in ("safe", "unsafe") else "none"
+        click.echo(f"{code:<8}{state:<9}{fix:<9}{doc.name}: {doc.summary}")
 
 
 @main.command()
