@@ -25,6 +25,7 @@ from logmask.rules import frames
 from logmask.rules.base import Rule, RuleContext
 from logmask.rules.items import LoggedItem
 from logmask.rules.sinks import (
+    ASSIGNMENT_SINKS,
     DATASET_WRAPPERS,
     MEDIA_TYPES,
     SPAN_PROCESSOR_SETUP,
@@ -379,19 +380,38 @@ class ModuleAnalysis(TabularFlow):
             owner = self.eval(target.value, scope)
             if owner.kind == "self" and owner.label:
                 self.class_attrs.setdefault(owner.label, {})[target.attr.value] = value
-            elif owner.kind == "tracker" and owner.api in ("wandb.Config", "wandb.Summary"):
-                self.dispatch(
-                    LoggedItem(
-                        sink=f"{owner.api}.{target.attr.value}",
-                        shape="item",
-                        value=value,
-                        value_node=value_node,
-                        key=target.attr.value,
-                        key_node=target.attr,
-                    )
-                )
+            else:
+                key = Value(kind="literal", text=target.attr.value)
+                self.assignment_sink(owner, key, target.attr, value, value_node, attribute=True)
         elif isinstance(target, cst.Subscript):
             self.assign_item(target, value, value_node, scope)
+
+    def assignment_sink(
+        self,
+        owner: Value,
+        key: Value,
+        key_node: cst.CSTNode | None,
+        value: Value,
+        value_node: cst.CSTNode | None,
+        attribute: bool,
+    ) -> bool:
+        """`wandb.config.phone = x` / `run.summary["name"] = x`: an assignment that logs."""
+        allowed = ASSIGNMENT_SINKS.get(owner.api or "") if owner.kind == "tracker" else None
+        if allowed is None or not ("*" in allowed or (attribute and key.text in allowed)):
+            return False
+        where = f".{key.text}" if attribute else "[...]"
+        self.dispatch(
+            LoggedItem(
+                sink=f"{owner.api}{where}",
+                shape="item",
+                value=value,
+                value_node=value_node,
+                key=key.text,
+                key_node=key_node,
+                key_value=key,
+            )
+        )
+        return True
 
     def subscript_key(self, node: cst.Subscript, scope: Scope) -> tuple[Value, cst.CSTNode | None]:
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
@@ -405,18 +425,7 @@ class ModuleAnalysis(TabularFlow):
         owner = self.eval(target.value, scope)
         key, key_node = self.subscript_key(target, scope)
         name = dotted(target.value)
-        if owner.kind == "tracker" and owner.api in ("wandb.Config", "wandb.Summary"):
-            self.dispatch(
-                LoggedItem(
-                    sink=f"{owner.api}[...]",
-                    shape="item",
-                    value=value,
-                    value_node=value_node,
-                    key=key.text,
-                    key_node=key_node,
-                    key_value=key,
-                )
-            )
+        if self.assignment_sink(owner, key, key_node, value, value_node, attribute=False):
             return
         if name is None or "." in name:
             return

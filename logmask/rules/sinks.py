@@ -189,6 +189,14 @@ GENAI_AUTOLOG_FLAVORS = frozenset(
     }
 )
 
+# Tracker objects whose attributes / items are logged when assigned: type -> attributes
+# ("*" for any attribute or item): `wandb.config.lr = ...`, `run.summary["x"] = ...`.
+ASSIGNMENT_SINKS: dict[str, frozenset[str]] = {
+    "wandb.Config": frozenset({"*"}),
+    "wandb.Summary": frozenset({"*"}),
+    "wandb.Run": frozenset({"name", "notes", "tags", "group", "job_type"}),
+}
+
 # Callbacks that trace every prompt like an autologger does (PII303).
 TRACING_CALLBACKS = frozenset(
     {

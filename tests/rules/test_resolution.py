@@ -104,3 +104,16 @@ CASES = [
 @pytest.mark.parametrize(("source", "flagged"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_resolution(source: str, flagged: bool) -> None:
     assert bool(check(source)) is flagged, check(source)
+
+
+@pytest.mark.parametrize(
+    ("line", "flagged"),
+    [
+        ("run.name = user.email", True),
+        ("run.notes = f'for {customer.email}'", True),
+        ("run.step = user.email", False),  # not a logged attribute
+        ("run.name = 'baseline'", False),
+    ],
+)
+def test_assigned_run_attributes(line: str, flagged: bool) -> None:
+    assert bool(check(f"import wandb\nrun = wandb.init()\n{line}\n")) is flagged
