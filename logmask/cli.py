@@ -193,7 +193,7 @@ def check(
     if write_baseline:
         baselines.write(findings, write_baseline)
         click.echo(f"logmask: recorded {len(findings)} findings in {write_baseline}", err=True)
-        findings = []
+        findings, output_format = [], "none"  # recorded, not reported
     elif known is not None:
         findings = baselines.new_findings(findings, known, baseline_file or "")
     if show_diff:

@@ -28,6 +28,7 @@ def project(tmp_path: Path) -> Path:
     proc = run("check", "--write-baseline", "logmask-baseline.json", "src", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "recorded 4 findings" in proc.stderr
+    assert proc.stdout == ""  # recorded, not reported
     return tmp_path
 
 
