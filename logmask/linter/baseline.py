@@ -20,6 +20,7 @@ from pathlib import Path
 
 from logmask import __version__
 from logmask.findings import Finding
+from logmask.linter.config import relative_path
 
 VERSION = 1
 LINE_REFERENCE = re.compile(r"\b(lines?|cell)\s+\d+(?:\s*[-–]\s*\d+)?", re.IGNORECASE)
@@ -28,17 +29,6 @@ SPACE = re.compile(r"\s+")
 
 class BaselineError(Exception):
     """The baseline file cannot be read; the message names the file."""
-
-
-def relative_path(path: str, root: Path | None) -> str:
-    """`path` relative to `root` with forward slashes (as given when it lies outside)."""
-    candidate = Path(path)
-    if root is not None:
-        try:
-            return candidate.resolve().relative_to(root.resolve()).as_posix()
-        except (ValueError, OSError):
-            pass
-    return candidate.as_posix()
 
 
 def normalise_message(message: str) -> str:

@@ -86,13 +86,7 @@ class Config:
         return out
 
     def relative(self, path: str) -> str:
-        p = Path(path)
-        if self.root is not None:
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except (ValueError, OSError):
-                pass
-        return p.as_posix()
+        return relative_path(path, self.root)
 
     def is_excluded(self, path: str) -> bool:
         """A pattern matches the path, one of its folders (`notebooks/scratch`), or a name."""
@@ -108,6 +102,16 @@ class Config:
         from dataclasses import replace
 
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def relative_path(path: str, root: Path | None) -> str:
+    """`path` relative to `root` with forward slashes (as given when it lies outside)."""
+    if root is not None:
+        try:
+            return Path(path).resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return Path(path).as_posix()
 
 
 KEYS = {
