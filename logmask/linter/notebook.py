@@ -114,7 +114,7 @@ class Notebook:
         self.source = "".join(parts)
 
     def neutralise(self, source: str) -> str | None:
-        """IPython-only lines become `pass` lines that remember them; None: not a Python cell."""
+        """IPython-only lines become numbered comments (`pass` in a block); None: not Python."""
         lines = source.splitlines(keepends=True)
         first = next((line.lstrip() for line in lines if line.strip()), "")
         if first.startswith("%%"):
