@@ -496,6 +496,7 @@ class Layout:
         self.module = module
         self.lines = lines
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        self.positions = positions
         self.start = {id(s): positions[s].start.line - 1 for s in module.body}
         self.end = {id(s): positions[s].end.line for s in module.body}
         body = list(module.body)
@@ -584,6 +585,50 @@ class Layout:
         return end
 
 
+# Calls that reset MLflow's tracing configuration, span processors included (MLflow 3:
+# `set_tracking_uri` calls `mlflow.tracing.reset()` when the URI changes).
+TRACING_RESETS = frozenset(
+    {"mlflow.set_tracking_uri", "mlflow.tracking.set_tracking_uri", "mlflow.tracing.reset"}
+)
+
+
+def tracing_resets(module: cst.Module) -> list[cst.SimpleStatementLine]:
+    """Statement lines (any depth) that call a tracing reset: set-up must come after them."""
+    aliases: dict[str, str] = {}
+    for node in Spelling(module).top_imports:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = _dotted(alias.name)
+                bound = _asname(alias)
+                aliases[bound or full.split(".")[0]] = full if bound else full.split(".")[0]
+        elif node.module is not None and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                name = _dotted(alias.name)
+                aliases[_asname(alias) or name] = f"{_dotted(node.module)}.{name}"
+
+    found: list[cst.SimpleStatementLine] = []
+
+    class Finder(cst.CSTVisitor):
+        line: cst.SimpleStatementLine | None = None
+
+        def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+            self.line = node
+
+        def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+            self.line = None
+
+        def visit_Call(self, node: cst.Call) -> None:
+            name = _dotted(node.func)
+            head, _, rest = name.partition(".")
+            full = aliases.get(head, "") + (f".{rest}" if rest else "")
+            line = self.line
+            if line is not None and full in TRACING_RESETS and (not found or found[-1] is not line):
+                found.append(line)
+
+    module.visit(Finder())
+    return found
+
+
 def add_header(
     text: str, imports: Sequence[str], setup: Sequence[str], setup_imports: Sequence[str] = ()
 ) -> str:
@@ -622,10 +667,22 @@ def add_header(
             index = new_block = layout.after_prelude
         at.setdefault(index, []).append(line + newline)
     setup_at = None
+    again: dict[int, str] = {}  # set-up repeated inside blocks, after a reset there
     if setup:
         needed = {m.group(1) for s in setup for m in re.finditer(r"(?<![\w.])(\w+)\.", s)}
         setup_at = layout.setup_position(needed)
+        for stmt in tracing_resets(module):
+            end = layout.positions[stmt].end.line
+            if any(stmt is top for top in module.body):
+                setup_at = max(setup_at, end)
+                continue
+            following = next((line.strip() for line in lines[end:] if line.strip()), "")
+            if following not in setup:
+                line = lines[layout.positions[stmt].start.line - 1]
+                again[end] = line[: len(line) - len(line.lstrip())]
         at.setdefault(setup_at, [])
+        for index in again:
+            at.setdefault(index, [])
 
     def blank(index: int) -> bool:
         return 0 <= index < len(lines) and not lines[index].strip()
@@ -639,6 +696,8 @@ def add_header(
             if index > 0 and layout.prelude_is_code and not blank(index - 1):
                 chunk.insert(0, newline)
             after_blank = True
+        if index in again:
+            chunk += [again[index] + s + newline for s in setup]
         if index == setup_at:
             if chunk or not blank(index - 1):
                 chunk.append(newline)

@@ -219,6 +219,76 @@ IMPORTS = [
         """,
     ),
     (
+        # MLflow 3: set_tracking_uri() resets the tracing config, span processors included.
+        "setup-after-a-tracking-uri-reset",
+        """
+        import sys
+
+        import mlflow
+
+        mlflow.set_tracking_uri(sys.argv[1])
+        mlflow.set_experiment("demo")
+
+
+        @mlflow.trace
+        def lookup(customer_email):
+            return 1
+        """,
+        """
+        import sys
+
+        import logmask
+        import mlflow
+
+        mlflow.set_tracking_uri(sys.argv[1])
+
+        mlflow.tracing.configure(span_processors=[logmask.redact_span])
+
+        mlflow.set_experiment("demo")
+
+
+        @mlflow.trace
+        def lookup(customer_email):
+            return 1
+        """,
+    ),
+    (
+        "setup-repeated-after-a-reset-inside-a-function",
+        """
+        import mlflow as mf
+
+
+        @mf.trace
+        def lookup(customer_email):
+            return 1
+
+
+        def main(uri):
+            with mf.start_run():
+                mf.set_tracking_uri(uri)
+                lookup("x")
+        """,
+        """
+        import logmask
+        import mlflow as mf
+        import mlflow
+
+        mlflow.tracing.configure(span_processors=[logmask.redact_span])
+
+
+        @mf.trace
+        def lookup(customer_email):
+            return 1
+
+
+        def main(uri):
+            with mf.start_run():
+                mf.set_tracking_uri(uri)
+                mlflow.tracing.configure(span_processors=[logmask.redact_span])
+                lookup("x")
+        """,
+    ),
+    (
         "setup-imports-mlflow-when-missing",
         """
         from mlflow import trace
