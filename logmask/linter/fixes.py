@@ -41,7 +41,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -116,6 +116,7 @@ def apply_all(source: bytes, module: cst.Module, findings: Sequence[Finding]) ->
         return starts[line - 1] + column - 1 if line - 1 < len(starts) else len(text)
 
     spelling = Spelling(module)
+    parens = _parenthesized(module, offset) if any(f.fix and f.fix.edits for f in findings) else {}
     chosen: list[tuple[int, int, str]] = []
     imports: list[str] = []  # what the edits use
     setup_imports: list[str] = []  # what only the module set-up uses
@@ -127,7 +128,7 @@ def apply_all(source: bytes, module: cst.Module, findings: Sequence[Finding]) ->
             continue
         adapted = spelling.adapt(fix)
         edits = [
-            (offset(e.line, e.column), offset(e.end_line, e.end_column), content)
+            _outer((offset(e.line, e.column), offset(e.end_line, e.end_column), content), parens)
             for e, content in zip(fix.edits, adapted.contents, strict=True)
         ]
         if any(_conflict(edit, other) for edit in edits for other in chosen):
@@ -143,6 +144,46 @@ def apply_all(source: bytes, module: cst.Module, findings: Sequence[Finding]) ->
         text = text[:start] + content + text[end:]
     text = add_header(text, imports, setup, setup_imports)
     return Applied(encode(text, module.encoding, bom), applied)
+
+
+def _parenthesized(
+    module: cst.Module, offset: Callable[[int, int], int]
+) -> dict[tuple[int, int], tuple[int, int, str]]:
+    """Parenthesized expressions: their span without parentheses -> with them, and their code.
+
+    LibCST's positions leave an expression's own parentheses out, but its code
+    (what the engine puts in the fix) has them: replacing only the inner span
+    would write the parentheses, and any comment inside them, twice.
+    """
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    out: dict[tuple[int, int], tuple[int, int, str]] = {}
+    for node, where in positions.items():
+        lpar, rpar = getattr(node, "lpar", None), getattr(node, "rpar", None)
+        if not lpar or not rpar or not isinstance(lpar, Sequence):
+            continue
+        first, last = positions.get(lpar[0]), positions.get(rpar[-1])
+        if first is None or last is None:
+            continue
+        inner = (
+            offset(where.start.line, where.start.column + 1),
+            offset(where.end.line, where.end.column + 1),
+        )
+        out[inner] = (
+            offset(first.start.line, first.start.column + 1),
+            offset(last.end.line, last.end.column + 1),
+            module.code_for_node(node),
+        )
+    return out
+
+
+def _outer(
+    edit: tuple[int, int, str], parens: dict[tuple[int, int], tuple[int, int, str]]
+) -> tuple[int, int, str]:
+    """An edit of a parenthesized expression made with its code replaces the parentheses too."""
+    found = parens.get(edit[:2])
+    if found is not None and found[2] in edit[2]:
+        return (found[0], found[1], edit[2])
+    return edit
 
 
 def _rewraps(old: str, content: str) -> bool:

@@ -199,6 +199,43 @@ CASES = [
         inputs={"first": "Annabel", "last": "Leeford"},
     ),
     Case(
+        "parenthesized-value-keeps-its-comment-once",
+        """
+        import wandb
+        wandb.log({
+            "user_email": (
+                address  # from the CRM
+            ),
+            "phone": (p := caller_phone),
+        })
+        """,
+        """
+        import logmask
+        import wandb
+        wandb.log({
+            "user_email": logmask.mask((
+                address  # from the CRM
+            )),
+            "phone": logmask.mask((p := caller_phone)),
+        })
+        """,
+        inputs={"address": EMAIL, "caller_phone": PHONE},
+    ),
+    Case(
+        "yield-value-keeps-its-parentheses",
+        """
+        import wandb
+        def feed():
+            wandb.log({"user_email": (yield)})
+        """,
+        """
+        import logmask
+        import wandb
+        def feed():
+            wandb.log({"user_email": logmask.mask((yield))})
+        """,
+    ),
+    Case(
         "dict-built-earlier-is-unsafe",
         """
         import wandb
