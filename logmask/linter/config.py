@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
 from logmask.findings import CONFIDENCE_RANK, Confidence
 from logmask.rules import RULES
 from logmask.rules.sinks import parse_signature
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 
 class ConfigError(Exception):
