@@ -53,6 +53,22 @@ def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60) ->
     return proc.stdout
 
 
+def run_all(
+    commands: list[tuple[list[str], Path, dict[str, str]]], timeout: float = 120
+) -> list[str]:
+    """Run independent commands at the same time (tracker start-up dominates); their outputs."""
+    procs = [
+        subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for args, cwd, env in commands
+    ]
+    outputs = []
+    for (args, _, _), proc in zip(commands, procs, strict=True):
+        out, err = proc.communicate(timeout=timeout)
+        assert proc.returncode == 0, f"{args} exited {proc.returncode}\n{out!r}\n{err!r}"
+        outputs.append(out.decode())
+    return outputs
+
+
 def fix_with_cli(script: Path) -> str:
     """`logmask check --fix --unsafe-fixes SCRIPT` through the real CLI; exit 0: all fixed."""
     args = [sys.executable, "-m", "logmask", "check", "--fix", "--unsafe-fixes", "--no-cache"]

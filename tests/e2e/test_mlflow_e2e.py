@@ -26,7 +26,7 @@ from tests.e2e.support import (
     environment,
     fix_with_cli,
     leaks,
-    run,
+    run_all,
     write_inputs,
 )
 
@@ -72,32 +72,40 @@ def empty_store(folder: Path) -> Path:
     return path
 
 
-def run_script(script: Path, inputs: Path, folder: Path, store: Path) -> tuple[str, str]:
-    """Run the script in `folder` (its artifact root); the tracking URI and the run id."""
-    folder.mkdir()
-    shutil.copyfile(store, folder / "mlflow.db")
-    uri = f"sqlite:///{folder / 'mlflow.db'}"
-    env = environment(MLFLOW_ENABLE_ASYNC_TRACE_LOGGING="false")
-    out = run([sys.executable, str(script), str(inputs), uri], folder, env, timeout=120)
-    return uri, out.strip().splitlines()[-1]
+def run_scripts(
+    script: Path, inputs: Path, folders: list[Path], store: Path
+) -> list[tuple[str, str]]:
+    """Run the script once in each folder (its artifact root, with a copy of the store),
+    at the same time; the tracking URI and run id of each run."""
+    commands = []
+    for folder in folders:
+        folder.mkdir()
+        shutil.copyfile(store, folder / "mlflow.db")
+        uri = f"sqlite:///{folder / 'mlflow.db'}"
+        env = environment(MLFLOW_ENABLE_ASYNC_TRACE_LOGGING="false")
+        commands.append(([sys.executable, str(script), str(inputs), uri], folder, env))
+    outputs = run_all(commands)
+    return [
+        (f"sqlite:///{folder / 'mlflow.db'}", out.strip().splitlines()[-1])
+        for folder, out in zip(folders, outputs, strict=True)
+    ]
 
 
 def stored(uri: str, run_id: str, download: Path) -> dict[str, object]:
-    """What the tracking store holds for the run, read with MLflow's own client."""
-    import mlflow
+    """What the tracking store holds for the run, read with MLflow's own client.
+
+    The client, not the fluent API: `mlflow.set_tracking_uri` would change this
+    test process's global tracking URI (and its environment) for later tests.
+    """
     from mlflow import MlflowClient
 
     client = MlflowClient(tracking_uri=uri)
     found = client.get_run(run_id)
     path = client.download_artifacts(run_id, "customers.json", str(download))
     table = json.loads(Path(path).read_text(encoding="utf-8"))
-    mlflow.set_tracking_uri(uri)
-    traces = mlflow.search_traces(
-        locations=[found.info.experiment_id], return_type="list", include_spans=True
-    )
+    traces = client.search_traces(locations=[found.info.experiment_id], include_spans=True)
     spans = [span for trace in traces for span in trace.data.spans]
-    trace_ids = [trace.info.trace_id for trace in traces]
-    full = [mlflow.get_trace(trace_id) for trace_id in trace_ids]
+    full = [client.get_trace(trace.info.trace_id, display=False) for trace in traces]
     return {
         "params": dict(found.data.params),
         "table": table,
@@ -120,7 +128,7 @@ def test_mlflow_sqlite_store_holds_no_personal_data_after_fix(tmp_path: Path) ->
 
     store = empty_store(src)
     timer.mark("empty store")
-    uri, run_id = run_script(script, inputs, tmp_path / "before", store)
+    ((uri, run_id),) = run_scripts(script, inputs, [tmp_path / "before"], store)
     timer.mark("leaking run")
     before = stored(uri, run_id, tmp_path / "dl-before")
     assert before["params"]["owner_email"] == email
@@ -138,13 +146,11 @@ def test_mlflow_sqlite_store_holds_no_personal_data_after_fix(tmp_path: Path) ->
     assert fixed.index("mlflow.tracing.configure(span_processors=[logmask.redact_span])") > uri_line
 
     masked = {v: logmask.mask(v, key=KEY) for c in CUSTOMERS for v in (c["name"], c["email"])}
-    results = []
-    for name in ("after1", "after2"):
-        uri, run_id = run_script(script, inputs, tmp_path / name, store)
-        timer.mark(name)
-        results.append(stored(uri, run_id, tmp_path / f"dl-{name}"))
+    runs = run_scripts(script, inputs, [tmp_path / "after1", tmp_path / "after2"], store)
+    timer.mark("two fixed runs")
+    results = [stored(uri, run_id, tmp_path / f"dl-{i}") for i, (uri, run_id) in enumerate(runs)]
     assert leaks([tmp_path / "after1", tmp_path / "after2"]) == {}
-    assert leaks([tmp_path / "dl-after1", tmp_path / "dl-after2"]) == {}
+    assert leaks([tmp_path / "dl-0", tmp_path / "dl-1"]) == {}
     for after in results:
         assert after["params"] == {"owner_email": masked[email], "lr": "0.01"}
         assert after["inputs"] == [{"customer_email": masked[email]}]
