@@ -255,8 +255,12 @@ class Spelling:
         return out
 
     @cached_property
-    def scopes(self) -> list[object]:
-        resolved = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    def scopes(self) -> list[object] | None:
+        """Every scope of the module; None if LibCST cannot resolve them (reuse nothing)."""
+        try:
+            resolved = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(ScopeProvider)
+        except Exception:
+            return None
         unique: dict[int, object] = {}
         for scope in resolved.values():
             if scope is not None:
@@ -266,9 +270,11 @@ class Spelling:
     def bindings(self, name: str) -> int:
         """How many times `name` is bound anywhere in the module (imports, assignments, ...)."""
         if name not in self._counts:
-            self._counts[name] = sum(
-                len(scope.assignments[name])  # type: ignore[attr-defined]
-                for scope in self.scopes
+            scopes = self.scopes
+            self._counts[name] = (
+                sum(len(scope.assignments[name]) for scope in scopes)  # type: ignore[attr-defined]
+                if scopes is not None
+                else 2  # unknown: as if bound elsewhere too
             )
         return self._counts[name]
 

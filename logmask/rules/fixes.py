@@ -47,20 +47,28 @@ def literal_list(labels: list[str] | tuple[str, ...]) -> str:
 
 
 def inside(root: cst.CSTNode | None, node: cst.CSTNode) -> bool:
-    """Is `node` part of `root` (the logging statement)? No statement known: assume so."""
+    """Is `node` part of `root` (the logging statement)? No statement known: assume so.
+
+    The node ids of the last statement asked about are kept: a statement with
+    many findings is walked once, not once per finding.
+    """
     if root is None:
         return True
-    found = False
+    global _LAST
+    if _LAST is None or _LAST[0] is not root:
+        ids: set[int] = set()
 
-    class Finder(cst.CSTVisitor):
-        def on_visit(self, visited: cst.CSTNode) -> bool:
-            nonlocal found
-            if visited is node:
-                found = True
-            return not found
+        class Collect(cst.CSTVisitor):
+            def on_visit(self, visited: cst.CSTNode) -> bool:
+                ids.add(id(visited))
+                return True
 
-    root.visit(Finder())
-    return found
+        root.visit(Collect())
+        _LAST = (root, frozenset(ids))
+    return id(node) in _LAST[1]
+
+
+_LAST: tuple[cst.CSTNode, frozenset[int]] | None = None
 
 
 def sink_uses_data(sink: str) -> bool:
