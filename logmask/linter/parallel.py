@@ -16,16 +16,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
-import multiprocessing
 import os
 import stat
 import sys
 import threading
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from logmask.findings import FileError
 from logmask.linter.cache import Consulted, Entry, ResultCache
@@ -33,6 +31,9 @@ from logmask.linter.config import Config
 from logmask.linter.engine import FileResult, Linter
 from logmask.linter.processors import ProcessorIndex
 from logmask.linter.source import UnreadableFile, read_source
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 MIN_POOL_FILES = 8
 CHUNKS_PER_JOB = 6
@@ -134,8 +135,10 @@ def _check_chunk(chunk: Sequence[tuple[str, bytes]]) -> list[tuple[FileResult, C
     return out
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> BaseContext:
     """fork where it is safe (Linux, no threads): workers start without re-importing."""
+    import multiprocessing  # here, not at the top: a run without a pool starts faster
+
     methods = multiprocessing.get_all_start_methods()
     if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -165,6 +168,9 @@ def chunked(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
 def run_pool(
     tasks: Sequence[Task], config: Config, jobs: int
 ) -> Iterable[tuple[Task, FileResult, Consulted]]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     chunks = chunked(tasks, jobs)
     workers = min(jobs, len(chunks))
     done: set[int] = set()
