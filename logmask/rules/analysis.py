@@ -29,6 +29,7 @@ from logmask.rules.sinks import (
     DATASET_WRAPPERS,
     MEDIA_TYPES,
     SPAN_PROCESSOR_SETUP,
+    TRACING_RESETS,
     Signature,
     SinkTable,
 )
@@ -164,7 +165,9 @@ class ModuleAnalysis(TabularFlow):
             self.eval(stmt.test, scope)
             self.block(self.body_of(stmt), scope)
             if stmt.orelse is not None:
+                resolved = self.trackers_bound(scope)
                 self.statement(stmt.orelse, scope)
+                self.keep_trackers(resolved, scope)
         elif isinstance(stmt, cst.Else):
             self.block(self.body_of(stmt), scope)
         elif isinstance(stmt, cst.For):
@@ -184,8 +187,10 @@ class ModuleAnalysis(TabularFlow):
             self.block(self.body_of(stmt), scope)
         elif isinstance(stmt, cst.Try | cst.TryStar):
             self.block(self.body_of(stmt), scope)
+            resolved = self.trackers_bound(scope)
             for handler in stmt.handlers:
                 self.block(self.body_of(handler), scope)
+            self.keep_trackers(resolved, scope)
             for extra in (stmt.orelse, stmt.finalbody):
                 if extra is not None:
                     self.block(self.body_of(extra), scope)
@@ -193,6 +198,18 @@ class ModuleAnalysis(TabularFlow):
             self.eval(stmt.subject, scope)
             for case in stmt.cases:
                 self.block(self.body_of(case), scope)
+
+    @staticmethod
+    def trackers_bound(scope: Scope) -> dict[str, Value]:
+        return {k: v for k, v in scope.names.items() if v.kind in ("api", "tracker")}
+
+    @staticmethod
+    def keep_trackers(resolved: dict[str, Value], scope: Scope) -> None:
+        """`try: import mlflow / except ImportError: mlflow = None`: the fallback branch
+        does not make the name stop meaning the tracker where the tracker is installed."""
+        for name, value in resolved.items():
+            if scope.names.get(name, value).kind not in ("api", "tracker"):
+                scope.bind(name, value)
 
     def small_statement(self, small: cst.CSTNode, scope: Scope) -> None:
         if isinstance(small, cst.Expr):
@@ -806,6 +823,10 @@ class ModuleAnalysis(TabularFlow):
                 rule.on_call(api, node, args, self.ctx)
         if api in SPAN_PROCESSOR_SETUP:
             self.register_processors(node, args)
+        elif api in TRACING_RESETS and self.function is None:
+            # MLflow drops registered span processors when the tracking URI is set or
+            # tracing is reset: module set-up before such a call no longer counts.
+            self.ctx.module_registers = False
         signature = self.sinks.signature(api)
         kind = self.sinks.object_type(api)
         if api == "wandb.Table" or kind == "wandb.Table":
@@ -863,9 +884,9 @@ class ModuleAnalysis(TabularFlow):
                 name = last_name(element.value)
                 if name:
                     self.ctx.suppressed_functions.add(name)
-            self.ctx.options.span_processors_registered = True
+            self.ctx.module_registers = True
         elif processors is not None:
-            self.ctx.options.span_processors_registered = True
+            self.ctx.module_registers = True
 
     # ------------------------------------------------------------ tabular data
     def constant_text(self, value: Value | None) -> str | None:

@@ -121,6 +121,7 @@ class RuleContext:
     suppressed_functions: set[str] = field(default_factory=set)
     imports: list[tuple[str, int]] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
+    module_registers: bool = False  # this module configures span processors (last word wins)
     # Module-wide senses that change what a word means ("speech": phone is a phoneme).
     homonyms: frozenset[str] = frozenset()
 
@@ -138,10 +139,11 @@ class RuleContext:
 
     def processors_registered(self) -> bool:
         """Config says so, this module registers them, or a project module it imports does."""
-        if not self.options.span_processors_registered:
-            self.options.span_processors_registered = any(
-                self.module_registers_processors(module, level) for module, level in self.imports
-            )
+        if self.options.span_processors_registered or self.module_registers:
+            return True
+        self.options.span_processors_registered = any(
+            self.module_registers_processors(module, level) for module, level in self.imports
+        )
         return self.options.span_processors_registered
 
     def confident(self, confidence: Confidence) -> bool:

@@ -158,6 +158,8 @@ DATASET_WRAPPERS = frozenset(
 # Tracers and autologgers (PII3xx).
 TRACE_DECORATORS = frozenset({"mlflow.trace", "mlflow.tracing.trace"})
 SPAN_PROCESSOR_SETUP = frozenset({"mlflow.tracing.configure", "mlflow.tracing.config.configure"})
+# Calls after which MLflow no longer has the span processors configured before them.
+TRACING_RESETS = frozenset({"mlflow.set_tracking_uri", "mlflow.tracing.reset"})
 GENAI_AUTOLOG_FLAVORS = frozenset(
     {
         "openai",

@@ -19,7 +19,8 @@ CASES = [
     ),
     (
         "fixture literal under a pseudonymous key",
-        'import mlflow\nwith mlflow.start_span() as span:\n    span.set_inputs({"customer_id": "C-10001"})\n',
+        "import mlflow\nwith mlflow.start_span() as span:\n"
+        '    span.set_inputs({"customer_id": "C-10001"})\n',
         [],
     ),
     (

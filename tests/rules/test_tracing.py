@@ -93,3 +93,30 @@ def test_imported_module_without_processors_does_not_count(tmp_path: Path) -> No
     agent = pkg / "agent.py"
     agent.write_text("import app.tracing_setup\n" + TRACED)
     assert _check_file(agent) == ["PII301"]
+
+
+def test_set_tracking_uri_after_configure_drops_the_processors() -> None:
+    src = (
+        "import mlflow\nimport logmask\n"
+        "mlflow.tracing.configure(span_processors=[logmask.redact_span])\n"
+        'mlflow.set_tracking_uri("sqlite:///m.db")\n' + TRACED.split("\n", 1)[1]
+    )
+    assert [f.code for f in check(src)] == ["PII301"]
+    reordered = (
+        'import mlflow\nimport logmask\nmlflow.set_tracking_uri("sqlite:///m.db")\n'
+        "mlflow.tracing.configure(span_processors=[logmask.redact_span])\n"
+        + TRACED.split("\n", 1)[1]
+    )
+    assert check(reordered) == []
+
+
+def test_optional_import_fallback_keeps_the_tracker() -> None:
+    src = (
+        "try:\n    import mlflow\nexcept ImportError:\n    mlflow = None\n"
+        "import logmask\n"
+        "mlflow.tracing.configure(span_processors=[logmask.redact_span])\n"
+        "@mlflow.trace\ndef f(customer_email):\n    pass\n"
+    )
+    assert check(src) == []
+    leak = "try:\n    import wandb\nexcept ImportError:\n    wandb = None\n"
+    assert [f.code for f in check(leak + 'wandb.log({"email": e})\n')] == ["PII101"]
