@@ -205,7 +205,7 @@ class LoggedTables(Rule):
         - frames and column dicts: `mask_dataframe`; records: `mask_records`.
         """
         node = item.value_node
-        if node is None or item.via:
+        if node is None:
             return None
         helper = "mask_records" if value.kind == "records" else "mask_dataframe"
         positions: str | None = None
@@ -236,9 +236,11 @@ class LoggedTables(Rule):
         if positions is not None:
             named += f", columns={positions}"
         local = inside(ctx.statement, node)
-        safe = local and not sink_uses_data(item.sink)
+        safe = local and not sink_uses_data(item.sink) and not item.via
         message = f"Wrap the data in {call}()"
-        if not safe:
+        if local and item.via:
+            message += f" where it is passed to {item.via[0]}() (which may use it beyond the log)"
+        elif not safe:
             message += (
                 " (the data is also used beyond the log)"
                 if local

@@ -226,14 +226,18 @@ def wrap_fix(item: LoggedItem, ctx: RuleContext, helper: str) -> NodeFix | None:
     then change too (see `logmask.rules.fixes`).
     """
     node = item.value_node
-    if node is None or item.via:
+    if node is None:
         return None
     call, imports = ctx.options.masker_call(helper)
     local = inside(ctx.statement, node)
+    message = f"Wrap the value in {call}()"
+    if not local:
+        message += " where it is defined (other uses of it change too)"
+    elif item.via:
+        message += f" where it is passed to {item.via[0]}() (which may use it beyond the log)"
     return NodeFix(
-        message=f"Wrap the value in {call}()"
-        + ("" if local else " where it is defined (other uses of it change too)"),
+        message=message,
         replacements=((node, wrap_template(call, node)),),
         imports=imports,
-        safe=local,
+        safe=local and not item.via,
     )

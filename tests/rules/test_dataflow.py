@@ -376,3 +376,13 @@ def test_more_flows(source: str, expected: list[str]) -> None:
 def test_get_dummies_keeps_the_rows_and_their_source() -> None:
     source = SOURCE + 'df = pd.get_dummies(df, columns=["plan"])\n' + LOG.replace("X", "df")
     assert [f.code for f in check(source)] == ["PII202"]
+
+
+def test_call_site_finding_offers_an_unsafe_wrap_of_the_argument() -> None:
+    source = (
+        H + "def publish(frame):\n    mlflow.log_table(frame, artifact_file='t.json')\n"
+        'publish(pd.read_csv("users.csv"))\n'
+    )
+    (finding,) = check(source)
+    assert finding.fix is not None and not finding.fix.safe
+    assert finding.fix.edits[0].content == 'logmask.mask_dataframe(pd.read_csv("users.csv"))'
