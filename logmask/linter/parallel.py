@@ -68,14 +68,21 @@ def make_linter(config: Config) -> Linter:
     return linter
 
 
-def check_recorded(linter: Linter, path: str, data: bytes) -> tuple[FileResult, Consulted]:
-    """`check_source`, plus what it asked about other files; never raises for one file."""
+def check_recorded(linter: Linter, path: str, data: bytes) -> tuple[FileResult, Consulted | None]:
+    """`check_source`, plus what it asked about other files (None: do not cache the result).
+
+    Never raises for one file: a failure becomes that file's error line.
+    """
     index = linter.processors
     if isinstance(index, RecordingIndex):
         index.log = []
     try:
         with no_gc():
             result = linter.check_source(data, path)
+    except MemoryError:  # depends on the machine, not on the file: never cached
+        result = FileResult(path, source=data)
+        result.errors.append(FileError(path, "out of memory while checking"))
+        return result, None
     except RecursionError:
         result = FileResult(path, source=data)
         result.errors.append(FileError(path, "too deeply nested to check"))
@@ -123,7 +130,9 @@ def _init_worker(config: Config) -> None:
     gc.freeze()  # what the worker imported is never garbage: keep it out of collections
 
 
-def _check_chunk(chunk: Sequence[tuple[str, bytes]]) -> list[tuple[FileResult, Consulted]]:
+def _check_chunk(
+    chunk: Sequence[tuple[str, bytes]],
+) -> list[tuple[FileResult, Consulted | None]]:
     linter = _WORKER
     assert linter is not None, "worker not initialised"
     out = []
@@ -167,7 +176,7 @@ def chunked(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
 
 def run_pool(
     tasks: Sequence[Task], config: Config, jobs: int
-) -> Iterable[tuple[Task, FileResult, Consulted]]:
+) -> Iterable[tuple[Task, FileResult, Consulted | None]]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -228,7 +237,7 @@ def check_files(
         outcomes = ((t, *check_recorded(linter, t.path, t.data)) for t in pending)
     for task, result, consulted in outcomes:
         results[task.index] = result
-        if cache is not None and task.key is not None:
+        if cache is not None and task.key is not None and consulted is not None:
             cache.put(task.key, Entry(result.findings, result.errors, consulted))
     return [r for r in results if r is not None]
 

@@ -169,3 +169,22 @@ def test_concurrent_runs_share_the_cache(tmp_path: Path, cache_dir: Path) -> Non
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(json.loads(outputs[0])) == 30
     assert not list((cache_dir / "v1").rglob(".tmp-*"))
+
+
+def test_out_of_memory_is_one_error_line_and_never_cached(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from logmask.linter.engine import Linter
+
+    (tmp_path / "a.py").write_text("import wandb\nwandb.log({'user_email': e})\n")
+
+    def exhausted(self: Linter, data: bytes, path: str) -> None:
+        raise MemoryError
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Linter, "check_source", exhausted)
+        checked = list(check_paths([str(tmp_path / "a.py")], CONFIG, cache=True))
+    assert [e.message for e in checked[0].result.errors] == ["out of memory while checking"]
+    assert not [p for p in (cache_dir / "v1").rglob("*") if p.is_file()]
+    again = list(check_paths([str(tmp_path / "a.py")], CONFIG, cache=True))
+    assert [f.code for f in again[0].result.findings] == ["PII101"]
