@@ -7,6 +7,7 @@ linter's config must not silently turn a rule off.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -139,8 +140,8 @@ KEYS = {
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml with a [tool.logmask] table, from `start` upwards."""
-    here = start.resolve()
-    if here.is_file():
+    here = Path(os.path.abspath(start))  # not resolve(): a link loop must not raise
+    if not here.is_dir():
         here = here.parent
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -13,15 +15,20 @@ class UnreadableFile(Exception):
 
 
 def read_source(path: str) -> bytes:
+    """The file's bytes, or `UnreadableFile` naming why not (never hangs on a FIFO)."""
     p = Path(path)
     try:
-        if p.is_symlink() and not p.exists():
-            raise UnreadableFile("broken symbolic link")
-        if not p.exists():
-            raise UnreadableFile("no such file or directory")
-        if p.is_dir():
+        try:
+            info = p.stat()
+        except FileNotFoundError:
+            if p.is_symlink():
+                raise UnreadableFile("broken symbolic link") from None
+            raise UnreadableFile("no such file or directory") from None
+        if stat.S_ISDIR(info.st_mode):
             raise UnreadableFile("is a directory")
-        size = p.stat().st_size
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("not a regular file (a FIFO, socket or device)")
+        size = info.st_size
         if size > MAX_BYTES:
             raise UnreadableFile(f"file too large ({size // (1024 * 1024)} MiB)")
         with open(p, "rb") as handle:
@@ -31,7 +38,7 @@ def read_source(path: str) -> bytes:
     except PermissionError:
         raise UnreadableFile("permission denied") from None
     except OSError as err:
-        if err.errno == 40:  # ELOOP
+        if err.errno == errno.ELOOP:
             raise UnreadableFile("symbolic link loop") from None
         raise UnreadableFile(os.strerror(err.errno) if err.errno else str(err)) from None
     return data

@@ -158,7 +158,6 @@ def test_file_deleted_between_discovery_and_read(
     ] or result.stderr.splitlines() == ["logmask: error: ./gone.py: no such file or directory"]
 
 
-@pytest.mark.xfail(reason="config.find_pyproject resolves the first path: a link loop raises")
 def test_link_loop_as_the_first_path(tmp_path: Path) -> None:
     loop(tmp_path / "loop.py")
     proc = run(tmp_path, "loop.py")
