@@ -188,6 +188,9 @@ def _scan(tokens: Iterable[str], *, owner: bool) -> _Context | None:
     return None
 
 
+_DUNDER = re.compile(r"__\w+__")
+
+
 @lru_cache(maxsize=8192)
 def _owner_context(owner: str | None) -> _Context | None:
     """Context from a receiver, container, frame variable or data source; unknown is None."""
@@ -271,6 +274,8 @@ class NameClassifier:
     # ------------------------------------------------------------------ internals
 
     def _classify(self, name: str, owner: str | None) -> NameEvidence | None:
+        if _DUNDER.fullmatch(name):
+            return None  # `__name__`, `__id__`: Python's own attributes
         tokens = tokenize(name)
         if not tokens or tokens in self._allow:
             return None

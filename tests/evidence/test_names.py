@@ -317,6 +317,8 @@ MUST_NOT_FLAG = [
     "user_count",
     "avg_username_length",
     "words",
+    "__name__",
+    "__id__",
 ]
 
 
