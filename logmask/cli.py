@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import libcst as cst
 
 from logmask import __version__
-from logmask.findings import FileError, Finding
+from logmask.findings import FileError, Finding, applicable
 from logmask.linter import baseline as baselines
 from logmask.linter.config import Config, ConfigError, find_pyproject, load_config, split_codes
-from logmask.linter.fixes import applicable, unified_diff, write_atomic
 from logmask.linter.report import render_github, render_json, render_statistics, render_text
 from logmask.linter.runner import Checked, FixMode, check_paths, check_stdin
+from logmask.linter.text import unified_diff, write_atomic
 from logmask.rules import RULES
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 FORMATS = ("text", "json", "github", "sarif")
 

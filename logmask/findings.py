@@ -6,6 +6,7 @@ engine, and the engine never needs to know how a rule decided.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -64,3 +65,8 @@ class FileError:
     path: str
     message: str
     code: str = "PII900"
+
+
+def applicable(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
+    """The findings whose fix `--fix` applies (unsafe ones only with `--unsafe-fixes`)."""
+    return [f for f in findings if f.fix is not None and (f.fix.safe or unsafe)]

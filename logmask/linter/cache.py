@@ -23,12 +23,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import importlib.util
 import json
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +71,8 @@ def cache_root(anchor: Path | None = None) -> Path:
 @lru_cache(maxsize=1)
 def checker_fingerprint() -> str:
     """logmask's version and source files, LibCST's and Python's versions."""
-    import libcst
-
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
-    digest.update(getattr(libcst, "__version__", "?").encode())
+    digest.update(libcst_version().encode())
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".txt", ".json") and "__pycache__" not in path.parts:
@@ -80,6 +80,18 @@ def checker_fingerprint() -> str:
             with contextlib.suppress(OSError):
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def libcst_version() -> str:
+    """LibCST's version, read without importing LibCST (a warm run never needs it)."""
+    spec = importlib.util.find_spec("libcst")
+    if spec is not None and spec.origin:
+        with contextlib.suppress(OSError):
+            return Path(spec.origin).with_name("_version.py").read_text()
+    try:
+        return metadata.version("libcst")
+    except metadata.PackageNotFoundError:
+        return "?"
 
 
 def config_fingerprint(config: Config) -> str:

@@ -95,9 +95,12 @@ class Config:
 
     def is_excluded(self, path: str) -> bool:
         """A pattern matches the path, one of its folders (`notebooks/scratch`), or a name."""
+        patterns = (*self.exclude, *self.extend_exclude)
+        if not patterns:
+            return False
         parts = Path(self.relative(path)).parts
         prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-        for pattern in (*self.exclude, *self.extend_exclude):
+        for pattern in patterns:
             pattern = pattern.rstrip("/")
             if any(fnmatch.fnmatch(p, pattern) for p in (*prefixes, *parts)):
                 return True

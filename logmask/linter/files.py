@@ -101,8 +101,7 @@ def _git_files(root: Path) -> list[str] | None:
     for name in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
         if not name.endswith(SUFFIXES):
             continue
-        parts = Path(name).parts
-        if any(p in SKIP_DIRS for p in parts[:-1]):
+        if any(folder in SKIP_DIRS for folder in name.split("/")[:-1]):  # git writes "/"
             continue
         full = os.path.join(root, name)
         if os.path.lexists(full):

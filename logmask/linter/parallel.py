@@ -14,10 +14,8 @@ big to send; `--fix` re-parses the few files that have findings).
 from __future__ import annotations
 
 import contextlib
-import errno
 import gc
 import os
-import stat
 import sys
 import threading
 import traceback
@@ -212,15 +210,13 @@ def check_files(
     pending: list[Task] = []
     for index, path in enumerate(files):
         try:
-            problem = special_file(path)
-            if problem is not None:
-                raise UnreadableFile(problem)
             data = read_source(path)
         except UnreadableFile as err:
             results[index] = FileResult(path, errors=[FileError(path, str(err))])
             continue
-        if not linter.may_log(data):
-            results[index] = linter.check_source(data, path)  # no parse: NUL check only
+        if not linter.may_log(data):  # no parse: a binary or undecodable file is still reported
+            notebook = path.endswith(".ipynb")
+            results[index] = (linter.check_source if notebook else linter.unparsed)(data, path)
             continue
         task = Task(index, path, data)
         if cache is not None:
@@ -240,17 +236,6 @@ def check_files(
         if cache is not None and task.key is not None and consulted is not None:
             cache.put(task.key, Entry(result.findings, result.errors, consulted))
     return [r for r in results if r is not None]
-
-
-def special_file(path: str) -> str | None:
-    """Why `path` must not be opened: reading a FIFO would block forever."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as err:
-        return "symbolic link loop" if err.errno == errno.ELOOP else None
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None  # `read_source` reads it or says why not
-    return "not a regular file (a FIFO, socket or device)"
 
 
 def still_valid(entry: Entry, linter: Linter, path: str) -> bool:

@@ -8,12 +8,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from logmask.findings import FileError, Finding
+from logmask.findings import FileError, Finding, applicable
 from logmask.linter.cache import ResultCache
 from logmask.linter.config import Config
 from logmask.linter.engine import FileResult, Linter
 from logmask.linter.files import discover
-from logmask.linter.fixes import applicable, apply_all
 from logmask.linter.notebook import fix_notebook
 from logmask.linter.parallel import check_files, make_linter
 
@@ -48,6 +47,8 @@ def fix_loop(linter: Linter, result: FileResult, unsafe: bool) -> Checked:
     not), and the re-check raised no new error; otherwise the last good source
     is the result. A file that did not parse never gets here with findings.
     """
+    from logmask.linter.fixes import apply_all  # LibCST is loaded: the file was parsed
+
     original = result.source
     current = result
     applied = 0

@@ -27,9 +27,9 @@ import libcst as cst
 from logmask import __version__
 from logmask.findings import FileError, Finding
 from logmask.linter.baseline import fingerprints
-from logmask.linter.fixes import apply_fixes, decode
-from logmask.rules import RULES
-from logmask.rules.base import RuleDoc
+from logmask.linter.fixes import apply_fixes
+from logmask.linter.text import decode
+from logmask.rules import RULES, RuleDoc
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

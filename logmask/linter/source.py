@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from pathlib import Path
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -16,12 +15,11 @@ class UnreadableFile(Exception):
 
 def read_source(path: str) -> bytes:
     """The file's bytes, or `UnreadableFile` naming why not (never hangs on a FIFO)."""
-    p = Path(path)
     try:
         try:
-            info = p.stat()
+            info = os.stat(path)
         except FileNotFoundError:
-            if p.is_symlink():
+            if os.path.islink(path):
                 raise UnreadableFile("broken symbolic link") from None
             raise UnreadableFile("no such file or directory") from None
         if stat.S_ISDIR(info.st_mode):
@@ -31,7 +29,7 @@ def read_source(path: str) -> bytes:
         size = info.st_size
         if size > MAX_BYTES:
             raise UnreadableFile(f"file too large ({size // (1024 * 1024)} MiB)")
-        with open(p, "rb") as handle:
+        with open(path, "rb") as handle:
             data = handle.read()
     except UnreadableFile:
         raise

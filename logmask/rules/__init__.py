@@ -1,21 +1,28 @@
-"""What a leak is: the sink table, the data-flow analysis and the rule families.
+"""What a leak is: the rule catalog, the sink table, the data-flow analysis and the rule families.
 
 Rules never import the engine (`logmask.linter`); they report `RawFinding`s
-through a `RuleContext` and the engine turns them into `Finding`s.
+through a `RuleContext` and the engine turns them into `Finding`s. Importing
+this package loads only the catalog; the families (and LibCST) load with the
+first module that needs parsing.
 """
 
 from __future__ import annotations
 
-from logmask.rules.base import Rule, RuleDoc
-from logmask.rules.logged_tables import LoggedTables
-from logmask.rules.logged_values import LoggedValues
-from logmask.rules.runs_and_uploads import RunsAndUploads
-from logmask.rules.tracing import Tracing
+from typing import TYPE_CHECKING
 
-FAMILIES: tuple[type[Rule], ...] = (LoggedValues, LoggedTables, Tracing, RunsAndUploads)
-RULES: dict[str, RuleDoc] = {doc.code: doc for family in FAMILIES for doc in family.docs}
+from logmask.rules.catalog import RULES, RuleDoc
+
+if TYPE_CHECKING:
+    from logmask.rules.base import Rule
+
+__all__ = ["RULES", "RuleDoc", "new_rules"]
 
 
 def new_rules() -> list[Rule]:
     """Fresh rule instances for one module (families keep per-module state)."""
-    return [family() for family in FAMILIES]
+    from logmask.rules.logged_tables import LoggedTables
+    from logmask.rules.logged_values import LoggedValues
+    from logmask.rules.runs_and_uploads import RunsAndUploads
+    from logmask.rules.tracing import Tracing
+
+    return [LoggedValues(), LoggedTables(), Tracing(), RunsAndUploads()]

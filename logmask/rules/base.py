@@ -45,23 +45,9 @@ def homonym_senses(source: bytes) -> frozenset[str]:
 
 if TYPE_CHECKING:
     from logmask.evidence.names import NameClassifier, NameEvidence
+    from logmask.rules.catalog import RuleDoc
     from logmask.rules.items import LoggedItem
     from logmask.rules.values import Value
-
-
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
-    code: str
-    name: str
-    summary: str
-    why: str
-    leaking: str
-    fixed: str
-    fix_safety: str
-    default: bool = True
-    # Extra flag / no-flag snippets for the tests (the leaking/fixed examples are always used).
-    flag: tuple[str, ...] = ()
-    no_flag: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

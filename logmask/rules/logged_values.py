@@ -6,98 +6,11 @@ from dataclasses import replace
 
 from logmask.evidence.names import NameEvidence
 from logmask.evidence.values import find_values, redact_for_display, strongest_value
-from logmask.rules.base import NodeFix, Rule, RuleContext, RuleDoc
+from logmask.rules.base import NodeFix, Rule, RuleContext
+from logmask.rules.catalog import PII101, PII102, PII103
 from logmask.rules.fixes import inside, wrap_template
 from logmask.rules.items import LoggedItem
 from logmask.rules.values import Value
-
-UNSAFE_WHERE_DEFINED = (
-    " Unsafe (`--unsafe-fixes`) when the value is written where a logged dict was built "
-    'earlier (`d["email"] = e`), since its other uses change too.'
-)
-
-PII101 = RuleDoc(
-    code="PII101",
-    name="personal-name-logged",
-    summary="A logged key, column, keyword or attribute name is personal.",
-    why=(
-        "Trackers show every logged key and value to everyone with access to the project. "
-        "A key such as 'user_email' or 'customer_ssn' says the value is personal data; "
-        "once it is logged it stays in the run history."
-    ),
-    leaking='import wandb\nwandb.log({"user_email": address})\n',
-    fixed='import logmask\nimport wandb\nwandb.log({"user_email": logmask.mask(address)})\n',
-    fix_safety="Safe: the value is wrapped in the masker; the key and the rest of the log stay."
-    + UNSAFE_WHERE_DEFINED,
-    flag=(
-        'import mlflow\nmlflow.log_param("customer_ssn", ssn)\n',
-        "import wandb\nwandb.config.phone = caller_phone\n",
-        'import wandb\nrun = wandb.init()\nrun.summary["customer_name"] = top\n',
-        'import mlflow\nmlflow.log_dict({"patient_name": name}, "p.json")\n',
-        'import wandb\nd = {}\nd["home_address"] = a\nwandb.log(d)\n',
-        'import wandb\nwandb.log({f"{prefix}_email": e})\n',
-        'import wandb\nwandb.log({"user": {"email": e}})\n',
-    ),
-    no_flag=(
-        'import wandb\nwandb.log({"num_users": 1000, "user_count": 12})\n',
-        'import wandb\nwandb.log({"run_name": n, "model_id": m, "input_ids": i})\n',
-        'import wandb\nwandb.log({"ip_adapter_scale": 0.6})\n',
-        'import logmask\nimport wandb\nwandb.log({"email": logmask.mask(email)})\n',
-        'import wandb\nwandb.log({"email_hash": h})\n',
-        'import mlflow\nmlflow.log_metric("user_email_rate", 0.3)\n',
-        'import wandb\nwandb.log({"user_id": 0})\n',
-    ),
-)
-
-PII102 = RuleDoc(
-    code="PII102",
-    name="personal-value-logged",
-    summary="A logged value is read from a personal variable, attribute or item.",
-    why=(
-        "The key may look harmless ('contact', 'caller'), but the value comes from "
-        "`user.email` or `row['phone_number']`: the tracker stores the person's data."
-    ),
-    leaking='import wandb\nwandb.log({"contact": user.email})\n',
-    fixed='import logmask\nimport wandb\nwandb.log({"contact": logmask.mask(user.email)})\n',
-    fix_safety="Safe: the value is wrapped in the masker." + UNSAFE_WHERE_DEFINED,
-    flag=(
-        'import wandb\nwandb.log({"caller": row["phone_number"]})\n',
-        'import mlflow\nmlflow.set_tag("requested_by", requester_email)\n',
-        'import wandb\nwandb.log({"who": f"{user.email} ({n})"})\n',
-        'import wandb\ne = customer.email.lower()\nwandb.log({"x": e})\n',
-    ),
-    no_flag=(
-        'import wandb\nwandb.log({"contact": logmask.mask(user.email)})\n',
-        'import wandb\nwandb.log({"acc": acc, "loss": loss})\n',
-        'import wandb\nwandb.log({"name": model.name, "host": server.address})\n',
-    ),
-)
-
-PII103 = RuleDoc(
-    code="PII103",
-    name="personal-literal-logged",
-    summary="A logged string literal holds a personal value (e-mail, card, IBAN, SSN, phone, IP).",
-    why=(
-        "Values are recognised with validation (Luhn, mod-97, SSN ranges, public IPs), so a "
-        "hit is a real-looking personal value written into code and shipped with every run."
-    ),
-    leaking='import wandb\nwandb.log({"note": "reach me at jane.doe@example.org"})\n',
-    fixed=(
-        "import logmask\nimport wandb\n"
-        'wandb.log({"note": logmask.redact_text("reach me at jane.doe@example.org")})\n'
-    ),
-    fix_safety="Safe: the literal is passed through `logmask.redact_text` at run time."
-    + UNSAFE_WHERE_DEFINED,
-    flag=(
-        'import mlflow\nmlflow.set_tag("card", "4539 1488 0343 6467")\n',
-        'import wandb\nwandb.init(notes="call +44 20 7946 0958")\n',
-    ),
-    no_flag=(
-        'import wandb\nwandb.log({"host": "127.0.0.1", "docs": "https://docs.example.com/x"})\n',
-        'import wandb\nwandb.log({"pip_version": "24.0", "version": "10.7.31.9"})\n',
-        'import wandb\nwandb.log({"ts": "1667470478", "loss": "0.2371151234"})\n',
-    ),
-)
 
 
 class LoggedValues(Rule):

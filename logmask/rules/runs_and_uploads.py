@@ -5,52 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from logmask.evidence.sources import personal_source
-from logmask.rules.base import Rule, RuleContext, RuleDoc
+from logmask.rules.base import Rule, RuleContext
+from logmask.rules.catalog import PII401, PII402
 from logmask.rules.items import LoggedItem
 from logmask.rules.values import Value
-
-PII401 = RuleDoc(
-    code="PII401",
-    name="anonymous-run-with-data",
-    summary="wandb.init(anonymous='allow'/'must') in a module that logs tables, DataFrames or "
-    "media.",
-    why=(
-        "An anonymous run is visible to anyone who has its link. Metrics are fine there; "
-        "tables, DataFrames and media may hold personal data and become public."
-    ),
-    leaking=(
-        "import wandb\n"
-        'run = wandb.init(project="demo", anonymous="allow")\n'
-        'run.log({"preds": wandb.Table(dataframe=preds)})\n'
-    ),
-    fixed=(
-        "import wandb\n"
-        'run = wandb.init(project="demo", anonymous="never")\n'
-        'run.log({"preds": wandb.Table(dataframe=preds)})\n'
-    ),
-    fix_safety="No automatic fix: the message suggests anonymous='never'.",
-    no_flag=('import wandb\nrun = wandb.init(anonymous="allow")\nrun.log({"acc": 0.9})\n',),
-)
-
-PII402 = RuleDoc(
-    code="PII402",
-    name="personal-file-uploaded",
-    summary="wandb.save, Artifact.add_file or log_artifact uploads a file whose name suggests "
-    "personal data.",
-    why=(
-        "Uploaded files are stored as they are; the linter cannot mask their content. A file "
-        "called 'customers_export.csv' most likely holds people's records."
-    ),
-    leaking='import wandb\nwandb.save("outputs/customers_export.csv")\n',
-    fixed='import wandb\nwandb.save("outputs/customers_export_masked.csv")  # masked copy\n',
-    fix_safety="No automatic fix: mask the file's content before uploading it.",
-    flag=('import mlflow\nmlflow.log_artifact("exports/patient_records.csv")\n',),
-    no_flag=(
-        'import mlflow\nmlflow.log_artifact("reports/confusion_matrix.png")\n',
-        'import wandb\nart = wandb.Artifact("d", type="dataset")\n'
-        'art.add_file("data/cifar10_train.npz")\n',
-    ),
-)
 
 ANONYMOUS_VALUES = frozenset({"allow", "must"})
 

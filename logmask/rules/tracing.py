@@ -4,68 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from logmask.rules.base import NodeFix, Rule, RuleContext, RuleDoc
+from logmask.rules.base import NodeFix, Rule, RuleContext
+from logmask.rules.catalog import PII301, PII302, PII303, REDACTION_SETUP
 from logmask.rules.sinks import GENAI_AUTOLOG_FLAVORS, TRACE_DECORATORS, TRACING_CALLBACKS
 from logmask.rules.values import Value
-
-SETUP = "mlflow.tracing.configure(span_processors=[logmask.redact_span])"
-
-PII301 = RuleDoc(
-    code="PII301",
-    name="traced-personal-parameters",
-    summary="An @mlflow.trace function takes personal parameters and no span processor is "
-    "registered.",
-    why=(
-        "`@mlflow.trace` records every argument of the call as the span's inputs. A parameter "
-        "called `customer_email` or `user_id` sends that person's data to the trace store "
-        "on every call, unless a span processor redacts it first."
-    ),
-    leaking=("import mlflow\n\n\n@mlflow.trace\ndef lookup(customer_email: str):\n    return 1\n"),
-    fixed=(
-        "import logmask\nimport mlflow\n\n"
-        f"{SETUP}\n\n\n@mlflow.trace\ndef lookup(customer_email: str):\n    return 1\n"
-    ),
-    fix_safety="Unsafe: it adds process-wide tracing set-up to the module (`--unsafe-fixes`).",
-    flag=("import mlflow\n\n@mlflow.trace(name='x')\ndef f(user_id, query):\n    pass\n",),
-    no_flag=(
-        "import mlflow\n\n@mlflow.trace\ndef add(a: int, b: int):\n    return a + b\n",
-        "import mlflow\n\ndef lookup(customer_email):\n    pass\n",
-        "import mlflow\nimport logmask\n"
-        f"{SETUP}\n\n@mlflow.trace\ndef f(customer_email):\n    pass\n",
-    ),
-)
-
-PII302 = RuleDoc(
-    code="PII302",
-    name="traced-free-text",
-    summary="An @mlflow.trace function takes end-user free text and no span processor is "
-    "registered.",
-    why=(
-        "Prompts, messages and questions are written by people and carry their names, "
-        "addresses and numbers. A traced function records them verbatim."
-    ),
-    leaking="import mlflow\n\n\n@mlflow.trace\ndef predict(text: str):\n    return text\n",
-    fixed=(
-        "import logmask\nimport mlflow\n\n"
-        f"{SETUP}\n\n\n@mlflow.trace\ndef predict(text: str):\n    return text\n"
-    ),
-    fix_safety="Unsafe: it adds process-wide tracing set-up to the module.",
-    no_flag=("import mlflow\n\n@mlflow.trace\ndef score(logits, threshold=0.5):\n    pass\n",),
-)
-
-PII303 = RuleDoc(
-    code="PII303",
-    name="autolog-without-redaction",
-    summary="GenAI autologging records prompts and no span processor is registered.",
-    why=(
-        "`mlflow.openai.autolog()`, `mlflow.langchain.autolog()` and the other GenAI flavors "
-        "trace every prompt and completion, including what end users typed."
-    ),
-    leaking="import mlflow\n\nmlflow.langchain.autolog()\n",
-    fixed=f"import logmask\nimport mlflow\n\n{SETUP}\n\nmlflow.langchain.autolog()\n",
-    fix_safety="Unsafe: it adds process-wide tracing set-up to the module.",
-    no_flag=("import mlflow\n\nmlflow.sklearn.autolog()\n",),
-)
 
 
 class Tracing(Rule):
@@ -138,7 +80,7 @@ class Tracing(Rule):
     def fix(ctx: RuleContext) -> NodeFix:
         return NodeFix(
             message="Register logmask.redact_span as an MLflow span processor",
-            module_setup=SETUP,
+            module_setup=REDACTION_SETUP,
             imports=("import logmask", "import mlflow"),
             safe=False,
         )

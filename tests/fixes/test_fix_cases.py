@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
+from logmask.findings import applicable
 from logmask.linter.config import Config
 from logmask.linter.engine import Linter
-from logmask.linter.fixes import applicable
 from logmask.linter.runner import fix_loop
 from logmask.rules import RULES
 from tests.fixes.fakes import run_snippet

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import logmask.linter.runner as runner
+import logmask.linter.fixes as fixes_module
 from logmask.cli import main
 from logmask.linter.config import Config
 from logmask.linter.engine import Linter
-from logmask.linter.fixes import Applied, split_lines, unified_diff
+from logmask.linter.fixes import Applied
 from logmask.linter.runner import fix_loop
+from logmask.linter.text import split_lines, unified_diff
 
 LEAK = 'wandb.log({"user_email": address})\n'
 FIXED = 'wandb.log({"user_email": logmask.mask(address)})\n'
@@ -474,9 +475,9 @@ def test_a_pass_that_would_break_the_file_is_dropped(monkeypatch: pytest.MonkeyP
     result = linter.check_source(data, "x.py")
     # LibCST parses this, CPython refuses it: the fix loop must notice.
     broken = data + b"def _f():\n    nonlocal _zz\n"
-    monkeypatch.setattr(runner, "apply_all", lambda *a: Applied(broken, 1))
+    monkeypatch.setattr(fixes_module, "apply_all", lambda *a: Applied(broken, 1))
     assert fix_loop(linter, result, False).fixed is None
-    monkeypatch.setattr(runner, "apply_all", lambda *a: Applied(b"x = (\n", 1))
+    monkeypatch.setattr(fixes_module, "apply_all", lambda *a: Applied(b"x = (\n", 1))
     assert fix_loop(linter, result, False).fixed is None
 
 
@@ -486,7 +487,7 @@ def test_a_crash_in_a_fix_is_a_reported_error(monkeypatch: pytest.MonkeyPatch) -
 
     linter = Linter(Config())
     result = linter.check_source(b"import wandb\n" + LEAK.encode(), "x.py")
-    monkeypatch.setattr(runner, "apply_all", boom)
+    monkeypatch.setattr(fixes_module, "apply_all", boom)
     checked = fix_loop(linter, result, False)
     assert checked.fixed is None
     assert [e.code for e in checked.result.errors] == ["PII901"]

@@ -1,0 +1,199 @@
+"""The LibCST pass over one module: parse, run the rule families, place the findings.
+
+Loaded with the first file that reaches it (`Linter.check_python`): a run whose
+files all stop at the prefilter or the `ast` candidate stage -- most pre-commit
+runs, every warm-cache run -- never imports LibCST or the rules.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from logmask.findings import Edit, FileError, Finding, Fix
+from logmask.linter.noqa import noqa_map, suppressed
+from logmask.rules import RULES, new_rules
+from logmask.rules.analysis import ModuleAnalysis
+from logmask.rules.base import Options, RawFinding, Rule, RuleContext, homonym_senses
+
+if TYPE_CHECKING:
+    from logmask.linter.engine import FileResult, Linter
+
+
+class GuardedRule(Rule):
+    """Runs a rule family's hooks; an exception disables that family for this file only."""
+
+    def __init__(self, rule: Rule, on_error: Callable[[Rule, BaseException], None]) -> None:
+        self.rule = rule
+        self.docs = rule.docs
+        self.on_error = on_error
+        self.failed = False
+
+    def _call(self, hook: str, *args: object) -> object:
+        if self.failed:
+            return False
+        try:
+            return getattr(self.rule, hook)(*args)
+        except Exception as err:  # a bug in one rule must not hide the others' findings
+            self.failed = True
+            self.on_error(self.rule, err)
+            return False
+
+    def on_item(self, item, ctx):  # type: ignore[no-untyped-def]
+        return bool(self._call("on_item", item, ctx))
+
+    def on_call(self, api, call, args, ctx):  # type: ignore[no-untyped-def]
+        self._call("on_call", api, call, args, ctx)
+
+    def on_function(self, node, decorators, ctx):  # type: ignore[no-untyped-def]
+        self._call("on_function", node, decorators, ctx)
+
+    def on_module_end(self, ctx):  # type: ignore[no-untyped-def]
+        self._call("on_module_end", ctx)
+
+
+def check_module(linter: Linter, data: bytes, result: FileResult) -> None:
+    """Parse `data` and add its tree, findings and errors to `result`."""
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as err:
+        message = str(err).strip().splitlines()[0] if str(err).strip() else "syntax error"
+        problem = f"syntax error at line {err.raw_line}:{err.raw_column + 1}: {message}"
+    except UnicodeDecodeError:
+        problem = "not valid UTF-8 and no coding cookie declares its encoding"
+    except (LookupError, SyntaxError, ValueError) as err:
+        problem = f"cannot decode: {err}"
+    except RecursionError:
+        problem = "too deeply nested to parse"
+    else:
+        result.module = module
+        raw = analyse(linter, module, result, homonym_senses(data))
+        if raw:
+            result.findings = locate(module, raw, result.path)
+        return
+    result.errors.append(FileError(result.path, problem))
+
+
+def analyse(
+    linter: Linter, module: cst.Module, result: FileResult, senses: frozenset[str]
+) -> list[RawFinding]:
+    """Run every rule family over the module; a failing family costs only its own findings."""
+    path = result.path
+
+    def failed(rule: Rule, err: BaseException) -> None:
+        where = "".join(traceback.format_exception_only(type(err), err)).strip()
+        codes = ", ".join(doc.code for doc in rule.docs)
+        result.errors.append(
+            FileError(path, f"internal error in rules {codes}: {where}", code="PII901")
+        )
+
+    options = Options(
+        span_processors_registered=linter.config.span_processors_registered,
+        masker=linter.config.masker,
+        min_confidence=linter.config.min_confidence,
+        maskers=linter.config.maskers,
+    )
+    ctx = RuleContext(
+        classifier=linter.classifier,
+        options=options,
+        enabled=lambda code: linter.config.enabled(code, path),
+        module_registers_processors=lambda name, level: linter.processors.registers(
+            path, name, level
+        ),
+        homonyms=senses,
+    )
+    rules = [GuardedRule(rule, failed) for rule in new_rules()]
+    analysis = ModuleAnalysis(module, ctx, rules, linter.sinks)
+    try:
+        analysis.run()
+    except RecursionError:
+        result.errors.append(FileError(path, "too deeply nested to analyse", code="PII901"))
+    except Exception as err:
+        where = "".join(traceback.format_exception_only(type(err), err)).strip()
+        result.errors.append(FileError(path, f"internal error: {where}", code="PII901"))
+    if ctx.internal_errors:
+        result.errors.append(
+            FileError(path, f"internal error: {ctx.internal_errors[0]}", code="PII901")
+        )
+    return ctx.findings
+
+
+def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding]:
+    """Positions, noqa and fixes for the raw findings (the position pass runs only here)."""
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    lines = module.code.splitlines()
+    noqa = noqa_map(lines)
+    out: dict[tuple[str, int, int], Finding] = {}
+    for finding in raw:
+        where = positions.get(finding.node)
+        if where is None:
+            continue
+        lines_of_statement = statement_lines(finding.statement, positions)
+        check_lines = {where.start.line, *lines_of_statement}
+        if suppressed(finding.code, sorted(check_lines), noqa):
+            continue
+        fix = make_fix(module, finding, positions)
+        origin = positions.get(finding.origin) if finding.origin is not None else None
+        shown = (
+            f" (line {origin.start.line})"
+            if origin and origin.start.line != where.start.line
+            else ""
+        )
+        message = finding.message.replace("{origin}", shown)
+        key = (finding.code, where.start.line, where.start.column)
+        if key in out:
+            continue
+        out[key] = Finding(
+            code=finding.code,
+            rule=RULES[finding.code].name,
+            path=path,
+            line=where.start.line,
+            column=where.start.column + 1,
+            end_line=where.end.line,
+            end_column=where.end.column + 1,
+            message=message,
+            confidence=finding.confidence,
+            fix=fix,
+            statement_lines=lines_of_statement or None,
+        )
+    return sorted(out.values(), key=lambda f: f.sort_key)
+
+
+def statement_lines(
+    statement: cst.CSTNode | None, positions: dict[cst.CSTNode, CodeRange]
+) -> tuple[int, int] | tuple[()]:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return ()
+    where = positions.get(statement)
+    if where is None:
+        return ()
+    return (where.start.line, where.end.line)
+
+
+def make_fix(
+    module: cst.Module, finding: RawFinding, positions: dict[cst.CSTNode, CodeRange]
+) -> Fix | None:
+    spec = finding.fix
+    if spec is None:
+        return None
+    edits = []
+    for node, template in spec.replacements:
+        where = positions.get(node)
+        if where is None:
+            return None
+        code = module.code_for_node(node)
+        edits.append(
+            Edit(
+                where.start.line,
+                where.start.column + 1,
+                where.end.line,
+                where.end.column + 1,
+                template.replace("{}", code, 1),
+            )
+        )
+    setup = (spec.module_setup,) if spec.module_setup else ()
+    return Fix(spec.message, tuple(edits), spec.imports, spec.safe, setup)
