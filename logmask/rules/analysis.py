@@ -10,7 +10,8 @@ call turns the arguments into `LoggedItem`s for the rules.
 Functions are analysed after the module body (they run later, when the
 module's names are bound). A function that passes one of its parameters to
 a sink gets a summary; its callers in the module are then sinks too, and
-findings are reported at the call site with the argument's evidence.
+findings are reported at the call site with the argument's evidence. A call
+gives the function's returned value when that depends on no parameter.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class FunctionInfo:
     params: tuple[str, ...]
     class_name: str | None = None
     uses: list[ParamUse] = field(default_factory=list)
+    returns: list[Value] = field(default_factory=list)  # what its `return` statements give
     state: str = "new"  # new -> running -> done
 
 
@@ -227,8 +229,9 @@ class ModuleAnalysis(TabularFlow):
         elif isinstance(small, cst.AugAssign):
             self.eval(small.value, scope)
         elif isinstance(small, cst.Return):
-            if small.value is not None:
-                self.eval(small.value, scope)
+            value = self.eval(small.value, scope) if small.value is not None else UNKNOWN
+            if self.function is not None:
+                self.function.returns.append(value)
         elif isinstance(small, cst.Del):
             self.delete(small.target, scope)
         elif isinstance(small, cst.Import):
@@ -316,6 +319,7 @@ class ModuleAnalysis(TabularFlow):
         for info, _ in methods:
             info.state = "new"
             info.uses.clear()
+            info.returns.clear()
         self.deferred.extend(methods)
 
     def analyse_function(self, info: FunctionInfo, parent: Scope, record: bool = True) -> None:
@@ -908,8 +912,9 @@ class ModuleAnalysis(TabularFlow):
     ) -> Value:
         if info.state == "new" and not self.quiet:
             self.analyse_function(info, self.module_scope)
+        result = self.returned(info)
         if self.quiet or not info.uses:
-            return MASKED if is_masker_name(info.node.name.value) else UNKNOWN
+            return result
         params = list(info.params)
         if method and params and params[0] in ("self", "cls"):
             params = params[1:]
@@ -945,6 +950,26 @@ class ModuleAnalysis(TabularFlow):
                 )
         finally:
             self.via = saved
+        return result
+
+    @staticmethod
+    def returned(info: FunctionInfo) -> Value:
+        """What a call of a module function gives.
+
+        Its one returned value, when that depends on none of its parameters: a
+        loader's `pd.read_csv("customers.csv")`, a dict it builds from globals.
+        A value derived from a parameter stands for whatever the caller passes
+        (a masked argument included), so it stays unknown, as does a function
+        with several returns or one still being analysed (recursion).
+        """
+        if is_masker_name(info.node.name.value):
+            return MASKED
+        if info.state != "done" or not info.returns:
+            return UNKNOWN
+        if all(v.masked for v in info.returns):
+            return MASKED
+        if len(info.returns) == 1 and not info.returns[0].params:
+            return info.returns[0]
         return UNKNOWN
 
     # ------------------------------------------------------------------ sinks

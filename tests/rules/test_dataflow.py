@@ -293,6 +293,48 @@ HELPERS = [
         [(9, "PII101")],
     ),
     (
+        "a loader's returned frame keeps its personal source",
+        H
+        + 'def load():\n    return pd.read_csv("data/customers.csv")\n'
+        + "df = load()\n"
+        + LOG.replace("X", "df"),
+        [(8, "PII202")],
+    ),
+    (
+        "a loader of neutral data, a masking loader: quiet",
+        H
+        + 'def features():\n    return pd.read_csv("data/train.csv")\n'
+        + "def customers():\n"
+        + '    return logmask.mask_dataframe(pd.read_csv("customers.csv"))\n'
+        + LOG.replace("X", "features()")
+        + LOG.replace("X", "customers()"),
+        [],
+    ),
+    (
+        "a dict a function builds from globals is logged where it is built",
+        H
+        + 'def owner():\n    return {"owner_email": settings.email}\nmlflow.log_params(owner())\n',
+        [(6, "PII101")],
+    ),
+    (
+        "a returned value that depends on a parameter stands for the argument",
+        H
+        + 'def row(email):\n    return {"email": email}\n'
+        + "def drop(frame):\n    return frame.drop(columns=['spend'])\n"
+        + "wandb.log(row(logmask.mask(e)))\n"
+        + 'wandb.log({"t": wandb.Table(dataframe=drop(pd.read_csv("users.csv")))})\n',
+        [],
+    ),
+    (
+        "several returns: unknown",
+        H
+        + "def load(train):\n"
+        + '    if train:\n        return pd.read_csv("train.csv")\n'
+        + '    return pd.read_csv("customers.csv")\n'
+        + LOG.replace("X", "load(True)"),
+        [],
+    ),
+    (
         "method helper called through self",
         H
         + "class Job:\n"
