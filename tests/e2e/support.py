@@ -28,10 +28,15 @@ NEEDLES = [
 ]
 
 
-def write_inputs(folder: Path) -> Path:
-    path = folder / "customers.json"
-    path.write_text(json.dumps(CUSTOMERS), encoding="utf-8")
-    return path
+def write_project(tmp_path: Path, name: str, source: str) -> tuple[Path, Path]:
+    """A scratch project in `tmp_path/src`: the script to run and the customers file it reads."""
+    src = tmp_path / "src"
+    src.mkdir()
+    inputs = src / "customers.json"
+    inputs.write_text(json.dumps(CUSTOMERS), encoding="utf-8")
+    script = src / name
+    script.write_text(source, encoding="utf-8")
+    return script, inputs
 
 
 def environment(**extra: str) -> dict[str, str]:

@@ -27,7 +27,7 @@ from tests.e2e.support import (
     fix_with_cli,
     leaks,
     run_all,
-    write_inputs,
+    write_project,
 )
 
 pytest.importorskip("mlflow")
@@ -119,14 +119,10 @@ def test_mlflow_sqlite_store_holds_no_personal_data_after_fix(tmp_path: Path) ->
     import logmask
 
     timer = Timer()
-    src = tmp_path / "src"
-    src.mkdir()
-    inputs = write_inputs(src)
-    script = src / "serve.py"
-    script.write_text(SCRIPT, encoding="utf-8")
+    script, inputs = write_project(tmp_path, "serve.py", SCRIPT)
     email = CUSTOMERS[0]["email"]
 
-    store = empty_store(src)
+    store = empty_store(script.parent)
     timer.mark("empty store")
     ((uri, run_id),) = run_scripts(script, inputs, [tmp_path / "before"], store)
     timer.mark("leaking run")

@@ -25,7 +25,7 @@ from tests.e2e.support import (
     fix_with_cli,
     leaks,
     run_all,
-    write_inputs,
+    write_project,
 )
 
 pytest.importorskip("wandb")
@@ -98,11 +98,7 @@ def test_wandb_offline_run_stores_no_personal_data_after_fix(tmp_path: Path) -> 
     import logmask
 
     timer = Timer()
-    src = tmp_path / "src"
-    src.mkdir()
-    inputs = write_inputs(src)
-    script = src / "train.py"
-    script.write_text(SCRIPT, encoding="utf-8")
+    script, inputs = write_project(tmp_path, "train.py", SCRIPT)
 
     run_scripts(script, inputs, [tmp_path / "before"])
     timer.mark("leaking run")
