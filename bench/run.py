@@ -136,6 +136,7 @@ def build_corpus(name: str) -> tuple[Path, str]:
 
 # ------------------------------------------------------------------ timing
 def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
@@ -149,6 +150,33 @@ def tree_rss_kb(pid: int) -> int:
                 total += int(line.split()[1])
         todo.extend(int(c) for c in children)
     return total
+
+
+class PeakRss:
+    """Samples a process tree's resident memory until the process exits (0 without /proc).
+
+    The memory test in tests/robustness uses it too.
+    """
+
+    def __init__(self, process: subprocess.Popen, interval: float = 0.01) -> None:
+        self.process = process
+        self.interval = interval
+        self.peak_kb = 0
+        self.sampler: threading.Thread | None = None
+        if Path("/proc/self/task").exists():
+            self.sampler = threading.Thread(target=self._sample)
+            self.sampler.start()
+
+    def _sample(self) -> None:
+        while self.process.poll() is None:
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.process.pid))
+            time.sleep(self.interval)
+
+    def megabytes(self) -> float:
+        """The peak, once the process has exited."""
+        if self.sampler is not None:
+            self.sampler.join()
+        return self.peak_kb / 1024
 
 
 @dataclass
@@ -178,27 +206,16 @@ def timed(label: str, command: list[str], runs: int, cwd: Path, before=None, env
         process = subprocess.Popen(
             command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
-        peak = 0
-        if Path("/proc/self/task").exists():
-
-            def sample(process: subprocess.Popen = process) -> None:
-                nonlocal peak
-                while process.poll() is None:
-                    peak = max(peak, tree_rss_kb(process.pid))
-                    time.sleep(0.01)
-
-            sampler = threading.Thread(target=sample)
-            sampler.start()
+        memory = PeakRss(process)
         _, err = process.communicate()
         wall = time.perf_counter() - start
-        if Path("/proc/self/task").exists():
-            sampler.join()
+        peak_mb = memory.megabytes()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if process.returncode not in (0, 1):
             sys.exit(f"{label}: exit {process.returncode}\n{err.decode()[-2000:]}")
         timing.walls.append(wall)
         timing.cpus.append(after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime)
-        timing.rss_mb = max(timing.rss_mb, peak / 1024)
+        timing.rss_mb = max(timing.rss_mb, peak_mb)
     return timing
 
 
