@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from logmask.evidence.names import NameClassifier
@@ -86,9 +85,3 @@ class Linter:
         except UnreadableFile as err:
             result.errors.append(FileError(path, str(err)))
         return result
-
-
-def default_linter_for(path: Path) -> Linter:
-    from logmask.linter.config import find_pyproject, load_config
-
-    return Linter(load_config(find_pyproject(path)))

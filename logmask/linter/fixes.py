@@ -41,7 +41,7 @@ from functools import cached_property
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
-from logmask.findings import Edit, Finding, Fix
+from logmask.findings import Finding, Fix
 from logmask.linter.text import decode, encode, split_lines
 
 _HELPER = re.compile(r"(?<![\w.])logmask\.(\w+)")
@@ -714,7 +714,3 @@ def add_header(
             chunk.append(newline)
         lines[index:index] = chunk
     return "".join(lines)
-
-
-def edits_of(findings: Sequence[Finding]) -> list[Edit]:
-    return [edit for f in findings if f.fix is not None for edit in f.fix.edits]

@@ -112,8 +112,6 @@ AGGREGATES = frozenset(
 
 # Methods that apply a function to each element: masked when the function masks.
 ELEMENTWISE = frozenset({"map", "apply", "applymap", "transform", "pipe", "agg"})
-# Calls that turn a record-like value into a record-like value with the same keys.
-RECORD_COPIES = frozenset({"dict", "list", "tuple", "copy.copy", "copy.deepcopy", "deepcopy"})
 # String methods that keep a value's meaning (and so its evidence).
 STRING_KEEPERS = frozenset(
     {
