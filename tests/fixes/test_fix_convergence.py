@@ -26,9 +26,7 @@ SNIPPETS = [
 ]
 FILES = [
     pytest.param(path.read_bytes(), id=path.relative_to(ROOT).as_posix())
-    for path in sorted(
-        [*(ROOT / "examples").glob("*.py"), *all_case_files()]
-    )
+    for path in sorted([*(ROOT / "examples").glob("*.py"), *all_case_files()])
 ]
 
 
