@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from logmask.findings import Confidence
+from logmask.findings import CONFIDENCE_RANK, Confidence
 from logmask.rules.base import NodeFix, Rule, RuleContext
 from logmask.rules.catalog import PII201, PII202, PII203
 from logmask.rules.fixes import code_of, inside, literal_list, sink_uses_data
@@ -31,13 +31,13 @@ class LoggedTables(Rule):
             return False
         owner = value.label or value.source
         personal: list[str] = []
-        confidence: Confidence = "medium"
+        confidence: Confidence = "low"  # the strongest column's: what the report is filtered by
         for column in value.personal_candidates:
             evidence = ctx.classify(column, owner=owner)
             if evidence is not None and ctx.confident(evidence.confidence):
                 personal.append(column)
-                if evidence.confidence == "high":
-                    confidence = "high"
+                if CONFIDENCE_RANK[evidence.confidence] > CONFIDENCE_RANK[confidence]:
+                    confidence = evidence.confidence
         what = self.describe(value)
         if personal:
             columns = ", ".join(f"'{c}'" for c in personal)
