@@ -219,8 +219,7 @@ class JoinedCells:
         out: dict[int, list[str]] = {number: [] for number in self.cells}
         if not old:
             return {number: "" for number in self.cells}
-        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in aligned(old, new):
             for k in range(j2 - j1):
                 line = new[j1 + k]
                 if tag == "insert":
@@ -235,6 +234,27 @@ class JoinedCells:
                     line = self.magics[source_index] + line[len(body) :]
                 out[self.origin[owner][0]].append(line)
         return {number: "".join(lines) for number, lines in out.items()}
+
+
+def aligned(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """`difflib` opcodes of two line lists; the common head and tail are not searched."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    middle = difflib.SequenceMatcher(
+        None, old[head : len(old) - tail], new[head : len(new) - tail], autojunk=False
+    )
+    codes = [("equal", 0, head, 0, head)] if head else []
+    codes += [
+        (tag, i1 + head, i2 + head, j1 + head, j2 + head)
+        for tag, i1, i2, j1, j2 in middle.get_opcodes()
+    ]
+    if tail:
+        codes.append(("equal", len(old) - tail, len(old), len(new) - tail, len(new)))
+    return codes
 
 
 class PythonOnly:
