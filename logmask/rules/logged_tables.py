@@ -46,7 +46,8 @@ class LoggedTables(Rule):
                 item.anchor,
                 f"{item.where} logs {what}{{origin}} with personal columns {columns} unmasked",
                 confidence,
-                self.fix(item, value, ctx, personal),
+                # the low tier (a bare `id` of images, runs) is not worth changing the table for
+                self.fix(item, value, ctx, personal) if confidence != "low" else None,
                 origin=value.origin,
             )
         if value.source and value.open_columns and not value.dropped_personal:

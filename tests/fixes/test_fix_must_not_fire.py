@@ -193,6 +193,18 @@ TABLES = [
         "high",
     ),
     (
+        "bare id column of a frame",
+        'import wandb\nimport pandas as pd\ndf = pd.DataFrame({"id": ids, "image": imgs})\n'
+        'wandb.log({"t": wandb.Table(dataframe=df)})\n',
+        "low",
+    ),
+    (
+        "email column of a frame",
+        'import wandb\nimport pandas as pd\ndf = pd.DataFrame({"email": e, "image": imgs})\n'
+        'wandb.log({"t": wandb.Table(dataframe=df)})\n',
+        "high",
+    ),
+    (
         "no personal column",
         'import wandb\nwandb.log({"t": wandb.Table(columns=["loss", "step"])})\n',
         None,
@@ -207,3 +219,4 @@ def test_reported_confidence_is_the_filtered_confidence(source: str, shown: str 
     default = Linter(DEFAULT).check_source(source.encode(), "t.py").findings
     assert [f.confidence for f in low] == ([shown] if shown else [])
     assert len(default) == (1 if shown in ("medium", "high") else 0)
+    assert all((f.fix is None) == (f.confidence == "low") for f in low if "DataFrame" in source)
