@@ -8,6 +8,7 @@ owned elsewhere and is expected to fail; the test says so when it starts passing
 from __future__ import annotations
 
 import os
+import runpy
 from functools import cache
 from pathlib import Path
 
@@ -48,3 +49,19 @@ def test_case_matches_its_markers(path: Path) -> None:
 def test_pending_cases_exist() -> None:
     names = {case_name(p) for p in all_case_files()}
     assert set(PENDING) <= names, set(PENDING) - names
+
+
+def test_sync_script_replaces_the_copy(tmp_path: Path) -> None:
+    """`scripts/sync_cases.py` mirrors the source folder: new files in, stale files out."""
+    script = runpy.run_path(str(Path(__file__).resolve().parents[2] / "scripts" / "sync_cases.py"))
+    source, target = tmp_path / "shared", tmp_path / "copy"
+    (source / "project" / "app").mkdir(parents=True)
+    (source / "a.py").write_text("x = 1  # expect: PII101\n")
+    (source / "project" / "app" / "b.py").write_text("y = 2\n")
+    (source / "__pycache__").mkdir()
+    (source / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    target.mkdir()
+    (target / "stale.py").write_text("gone\n")
+    assert script["sync"](source, target) == ["a.py", "project/app/b.py"]
+    assert not (target / "stale.py").exists()
+    assert (target / "a.py").read_text() == "x = 1  # expect: PII101\n"
