@@ -23,6 +23,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from logmask.linter.text import split_lines
+
 if TYPE_CHECKING:
     from logmask.linter.engine import FileResult, Linter
 
@@ -51,7 +53,7 @@ def ipython_lines(source: str) -> dict[int, str] | None:
     belong to it. Lines inside an open bracket or string are Python, whatever
     they start with.
     """
-    lines = source.splitlines(keepends=True)
+    lines = split_lines(source)
     first = next((line.strip() for line in lines if line.strip()), "")
     if first.startswith("%%"):
         name = first[2:].split(maxsplit=1)
@@ -148,7 +150,7 @@ class JoinedCells:
         A cell that is not Python keeps its lines as bare comments, so the
         lines after it do not move (a `.py` export is checked line for line).
         """
-        lines = source.splitlines(keepends=True)
+        lines = split_lines(source)
         if lines and not lines[-1].endswith(("\n", "\r")):
             lines[-1] += "\n"
         dropped = ipython is None
@@ -198,7 +200,7 @@ class JoinedCells:
         except SyntaxError as err:
             cell, line = self.locate(err.lineno or 1)
             reason = err.msg or "invalid syntax"
-            lines = self.source.splitlines()
+            lines = [line.rstrip("\r\n") for line in split_lines(self.source)]
             text = lines[err.lineno - 1] if err.lineno and err.lineno <= len(lines) else ""
             if AUTOMAGIC.match(text):
                 reason += " (an IPython automagic? write it with `%` or `!`)"
@@ -214,8 +216,8 @@ class JoinedCells:
         Lines are aligned with the joined source: unchanged and edited lines
         keep their cell, inserted lines join the cell of the line before them.
         """
-        old = self.source.splitlines(keepends=True)
-        new = fixed.splitlines(keepends=True)
+        old = split_lines(self.source)
+        new = split_lines(fixed)
         out: dict[int, list[str]] = {number: [] for number in self.cells}
         if not old:
             return {number: "" for number in self.cells}

@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from logmask.linter.cells import JoinedCells, PythonOnly, ipython_lines
+from logmask.linter.text import split_lines
 
 if TYPE_CHECKING:
     from logmask.linter.engine import FileResult, Linter
@@ -71,7 +72,7 @@ def split_cells(text: str) -> list[str]:
     """The file cut before each cell-start line (the first piece is the header)."""
     cells: list[str] = []
     current: list[str] = []
-    for line in text.splitlines(keepends=True):
+    for line in split_lines(text):
         if CELL_START.match(line.rstrip("\n")) and current:
             cells.append("".join(current))
             current = []

@@ -171,6 +171,28 @@ def test_exports_are_checked_and_fixed_byte_exactly(
     assert fixed(out, "nb.py")[0] == []
 
 
+def test_form_feeds_do_not_shift_lines() -> None:
+    """Lines break only where Python breaks them (not at a form feed)."""
+    text = (
+        "# %%\n!pip install wandb\nimport wandb\n\x0c\nx = 1\x0c\n"
+        + 'wandb.log({"user_email": e})\n'
+    )
+    findings, out = fixed(text.encode(), "nb.py")
+    assert findings == [(6, "PII101")]
+    assert out.decode() == text.replace("import wandb", "import logmask\nimport wandb").replace(
+        '{"user_email": e}', '{"user_email": logmask.mask(e)}'
+    )
+
+
+def test_form_feeds_do_not_shift_cell_lines() -> None:
+    cells = [
+        code("import wandb\n", "x = 1\x0c\n"),
+        code("\x0c\n", 'wandb.log({"user_email": e})\n'),
+    ]
+    (finding,) = Linter(CONFIG).check_source(notebook(*cells), "nb.ipynb").findings
+    assert (finding.cell, finding.line) == (2, 2)
+
+
 def test_a_plain_module_with_a_shell_line_is_not_neutralised() -> None:
     source = b'import wandb\n!pip install wandb\nwandb.log({"user_email": e})\n'
     result = Linter(CONFIG).check_source(source, "plain.py")
