@@ -104,13 +104,15 @@ def looks_like_path(value: Value) -> bool:
 
 
 def logged_elsewhere(statement: cst.CSTNode | None, node: cst.CSTNode) -> bool:
-    """Does the statement log the same expression as another value (an argument, a dict value)?
+    """Does the call that logs `node` log the same expression again (an argument, a dict value)?
 
     Masking one copy of a value that is logged in clear beside it protects
-    nothing and breaks the join between them.
+    nothing and breaks the join between them. The call is the outermost one of
+    the statement around `node` (`wandb.log({... wandb.Image(...)})`).
     """
     if statement is None:
         return False
+    scope = outermost_call(statement, node) or statement
     text = code_of(node)
     found = False
 
@@ -126,5 +128,30 @@ def logged_elsewhere(statement: cst.CSTNode | None, node: cst.CSTNode) -> bool:
             if other is not node and not found and code_of(other) == text:
                 found = True
 
-    statement.visit(Find())
+    scope.visit(Find())
     return found
+
+
+def outermost_call(root: cst.CSTNode, node: cst.CSTNode) -> cst.Call | None:
+    """The outermost call inside `root` that contains `node`."""
+    calls: list[cst.Call] = []
+    found: list[cst.Call] = []
+
+    class Walk(cst.CSTVisitor):
+        def on_visit(self, visited: cst.CSTNode) -> bool:
+            if found:
+                return False
+            if visited is node:
+                if calls:
+                    found.append(calls[0])
+                return False
+            if isinstance(visited, cst.Call):
+                calls.append(visited)
+            return True
+
+        def on_leave(self, original: cst.CSTNode) -> None:
+            if calls and original is calls[-1]:
+                calls.pop()
+
+    root.visit(Walk())
+    return found[0] if found else None

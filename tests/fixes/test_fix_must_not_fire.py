@@ -123,6 +123,20 @@ CASES = [
         None,
     ),
     (
+        "fires: the same value used by another call on the line",
+        'import wandb\nwandb.log({"user_email": e}); print(e)\n',
+        DEFAULT,
+        "PII101",
+        "safe",
+    ),
+    (
+        "a caption beside the same value in clear",
+        'import wandb\nwandb.log({"p": wandb.Image(i, caption=full_name), "n": full_name})\n',
+        DEFAULT,
+        "PII102",
+        None,
+    ),
+    (
         "fires: two different values",
         'import wandb\nwandb.log({"customer_name": customer_name, "key": customer_id})\n',
         DEFAULT,
