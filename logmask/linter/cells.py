@@ -36,6 +36,7 @@ IPYTHON_LINE = re.compile(
         [%!]                                   # %magic, !shell
       | [\w.\[\]'", ]+=[ \t]*[%!]              # x = !ls, x = %sx ls
       | \??[\w.]+\?\??[ \t]*$                  # obj? obj??
+      | \?\??[\w.*]+[ \t]*$                      # ?obj ??obj ?wandb.*
     )""",
     re.VERBOSE,
 )

@@ -29,6 +29,7 @@ IPYTHON_LINES = [
     ("magic in a block", "for i in r:\n    %time f(i)\n", {1}),
     ("capture a shell", "files = !ls data\n", {0}),
     ("help", "wandb.log?\nwandb.init??\n", {0, 1}),
+    ("help before", "?wandb.log\n??wandb.init\n?wandb.*\n", {0, 1, 2}),
     ("python cell magic", "%%time\nx = 1\n", {0}),
     ("sql line magic", "%sql SELECT 1\nx = 1\n", {0}),
     # --- stay Python ---
