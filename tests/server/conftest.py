@@ -1,0 +1,15 @@
+"""A real client driving `logmask server` over stdio (pytest-lsp), one server per test module."""
+
+from __future__ import annotations
+
+import pytest_lsp
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.server.support import ENV, SERVER, start
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(SERVER, server_env=ENV))
+async def client(lsp_client: LanguageClient):
+    await start(lsp_client)
+    yield
+    await lsp_client.shutdown_session()
