@@ -384,9 +384,11 @@ async def code_actions(
         if located.uri != uri or not wanted(only, types.CodeActionKind.QuickFix):
             continue
         where = finding_range(finding, text)
-        if not overlaps(where, params.range):
+        related = [
+            d for d in params.context.diagnostics if d.code == finding.code and d.range == where
+        ]
+        if not related and not overlaps(where, params.range):
             continue
-        related = [d for d in params.context.diagnostics if d.code == finding.code]
         if finding.fix is not None:
             label = "" if finding.fix.safe else " (unsafe)"
             data = {
