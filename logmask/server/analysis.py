@@ -141,6 +141,7 @@ class PythonFile(Subject):
     uri: str
     path: str
     text: str
+    version: int | None = None  # the editor's version of the text, for its diagnostics
 
     def texts(self) -> dict[str, str]:
         return {self.uri: self.text}

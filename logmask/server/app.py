@@ -102,7 +102,7 @@ class LogmaskServer(LanguageServer):
             subject = NotebookFile(key, str(path), cells, metadata)
         else:
             document = self.workspace.get_text_document(key)
-            subject = PythonFile(key, str(path), document.source)
+            subject = PythonFile(key, str(path), document.source, document.version)
         return subject, project
 
     def units(self, text: str) -> int:
@@ -137,9 +137,13 @@ class LogmaskServer(LanguageServer):
         for uri in self.published.get(key, set()) - set(by_uri):
             by_uri[uri] = []  # a cell that left the notebook keeps no stale diagnostics
         self.published[key] = {uri for uri in by_uri if by_uri[uri]}
+        subject = checked.subject
+        version = subject.version if isinstance(subject, PythonFile) else None
         for uri, diagnostics in by_uri.items():
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+                types.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=diagnostics, version=version if uri == key else None
+                )
             )
 
     def clear(self, key: str) -> None:
