@@ -50,7 +50,7 @@ async def start(client: LanguageClient, options: dict[str, Any] | None = None) -
     registrations: list[types.Registration] = []
     client.registrations = registrations  # type: ignore[attr-defined]
 
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)  # type: ignore[untyped-decorator]
     def register(params: types.RegistrationParams) -> None:
         registrations.extend(params.registrations)
 
@@ -124,7 +124,8 @@ def apply(text: str, edits: list[types.TextEdit]) -> str:
     return text
 
 
-def edits_by_uri(edit: types.WorkspaceEdit) -> dict[str, list[types.TextEdit]]:
+def edits_by_uri(edit: types.WorkspaceEdit | None) -> dict[str, list[types.TextEdit]]:
+    assert edit is not None, "the action has an edit"
     out: dict[str, list[types.TextEdit]] = {}
     for change in edit.document_changes or []:
         assert isinstance(change, types.TextDocumentEdit)
@@ -146,6 +147,31 @@ def logmask(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         cwd=path.parent,
         timeout=120,
     )
+
+
+async def code_actions(
+    client: LanguageClient, uri: str, line: int, only: list[str] | None = None
+) -> list[types.CodeAction]:
+    """The code actions offered at the start of `line`, for the diagnostics shown there."""
+    shown = client.diagnostics.get(uri, [])
+    here = types.Range(types.Position(line, 0), types.Position(line, 0))
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=here,
+            context=types.CodeActionContext(
+                diagnostics=[d for d in shown if d.range.start.line == line], only=only
+            ),
+        )
+    )
+    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
+async def resolved(client: LanguageClient, action: types.CodeAction) -> types.CodeAction:
+    if action.edit is not None:
+        return action
+    done: types.CodeAction = await client.code_action_resolve_async(action)
+    return done
 
 
 def cli_findings(path: Path, *args: str) -> list[dict[str, Any]]:

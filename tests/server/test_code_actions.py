@@ -14,10 +14,12 @@ from tests.server.support import (
     apply,
     cli_findings,
     cli_fix,
+    code_actions,
     diagnostics,
     edits_by_uri,
     open_python,
     replace_text,
+    resolved,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -39,29 +41,6 @@ def answer(customer_email: str) -> str:
 FIX_ALL = "source.fixAll.logmask"
 
 
-async def actions_at(
-    client: LanguageClient, uri: str, line: int, only: list[str] | None = None
-) -> list[types.CodeAction]:
-    shown = client.diagnostics.get(uri, [])
-    here = types.Range(types.Position(line, 0), types.Position(line, 0))
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri),
-            range=here,
-            context=types.CodeActionContext(
-                diagnostics=[d for d in shown if d.range.start.line == line], only=only
-            ),
-        )
-    )
-    return [a for a in result or [] if isinstance(a, types.CodeAction)]
-
-
-async def resolved(client: LanguageClient, action: types.CodeAction) -> types.CodeAction:
-    if action.edit is not None:
-        return action
-    return await client.code_action_resolve_async(action)
-
-
 async def test_quick_fix_then_recheck(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "train.py"
     uri = open_python(client, path, SOURCE)
@@ -71,7 +50,7 @@ async def test_quick_fix_then_recheck(client: LanguageClient, tmp_path: Path) ->
         ("PII101", 6),
         ("PII301", 10),
     ]
-    actions = await actions_at(client, uri, 5, [types.CodeActionKind.QuickFix])
+    actions = await code_actions(client, uri, 5, [types.CodeActionKind.QuickFix])
     titles = [a.title for a in actions]
     assert titles[1] == "Add `# noqa: PII101`"
     fix = await resolved(client, actions[0])
@@ -90,7 +69,7 @@ async def test_quick_fix_then_recheck(client: LanguageClient, tmp_path: Path) ->
 async def test_unsafe_fix_is_labelled(client: LanguageClient, tmp_path: Path) -> None:
     uri = open_python(client, tmp_path / "trace.py", SOURCE)
     await diagnostics(client, uri)
-    actions = await actions_at(client, uri, 10)
+    actions = await code_actions(client, uri, 10)
     fix = actions[0]
     assert fix.title.endswith("(unsafe)") and not fix.is_preferred
     edit = (await resolved(client, fix)).edit
@@ -102,7 +81,7 @@ async def test_fix_all_writes_what_fix_writes(client: LanguageClient, tmp_path: 
     path.write_text(SOURCE, encoding="utf-8")
     uri = open_python(client, path, SOURCE)
     await diagnostics(client, uri)
-    (action,) = await actions_at(client, uri, 0, [FIX_ALL])
+    (action,) = await code_actions(client, uri, 0, [FIX_ALL])
     assert action.kind == FIX_ALL and action.title == "Fix all logmask findings"
     fixed = apply(SOURCE, edits_by_uri((await resolved(client, action)).edit)[uri])
     assert fixed.encode() == cli_fix(path)  # the safe fixes only, like --fix
@@ -116,7 +95,7 @@ async def test_noqa_silences_the_finding(client: LanguageClient, tmp_path: Path)
     await diagnostics(client, uri)
     text = SOURCE
     for line in (6, 5):  # a line with a comment already, then a plain one
-        actions = await actions_at(client, uri, line, [types.CodeActionKind.QuickFix])
+        actions = await code_actions(client, uri, line, [types.CodeActionKind.QuickFix])
         (noqa,) = [a for a in actions if "noqa" in a.title]
         text = apply(text, edits_by_uri(noqa.edit)[uri])
     lines = text.splitlines()
@@ -130,7 +109,7 @@ async def test_noqa_extends_an_existing_one(client: LanguageClient, tmp_path: Pa
     text = 'import wandb\nwandb.log({"user_email": e, "contact": user.phone})  # noqa: PII102\n'
     uri = open_python(client, tmp_path / "more.py", text)
     assert [d.code for d in await diagnostics(client, uri)] == ["PII101"]
-    (noqa,) = [a for a in await actions_at(client, uri, 1) if "noqa" in a.title]
+    (noqa,) = [a for a in await code_actions(client, uri, 1) if "noqa" in a.title]
     assert (
         apply(text, edits_by_uri(noqa.edit)[uri]).splitlines()[1].endswith("# noqa: PII102, PII101")
     )

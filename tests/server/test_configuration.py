@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,12 @@ from tests.server.support import (
     ENV,
     SERVER,
     apply,
+    code_actions,
     diagnostics,
     edits_by_uri,
     forget,
     open_python,
+    resolved,
     start,
 )
 
@@ -88,8 +91,8 @@ async def test_saving_pyproject_reloads(client: LanguageClient, tmp_path: Path) 
     assert [d.code for d in await diagnostics(client, uri)] == ["PII301"]
 
 
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(SERVER, server_env=ENV))
-async def tuned(lsp_client: LanguageClient):
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(SERVER, server_env=ENV))  # type: ignore[untyped-decorator]
+async def tuned(lsp_client: LanguageClient) -> AsyncIterator[None]:
     await start(lsp_client, {"unsafeFixes": True, "minConfidence": "high", "debounceMs": 0})
     yield
     await lsp_client.shutdown_session()
@@ -100,21 +103,14 @@ async def test_initialization_options(tuned: LanguageClient, tmp_path: Path) -> 
     uri = open_python(tuned, tmp_path / "t.py", SOURCE + source)
     shown = await diagnostics(tuned, uri)
     assert {d.severity for d in shown} == {types.DiagnosticSeverity.Error}  # high only
-    result = await tuned.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri),
-            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll"]),
-        )
-    )
-    (action,) = result
-    action = await tuned.code_action_resolve_async(action)
+    (action,) = await code_actions(tuned, uri, 0, ["source.fixAll"])
+    action = await resolved(tuned, action)
     fixed = apply(SOURCE + source, edits_by_uri(action.edit)[uri])
     assert "logmask.redact_span" in fixed  # unsafe fixes are part of "fix all" here
 
 
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(SERVER, server_env=ENV))
-async def misconfigured(lsp_client: LanguageClient):
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(SERVER, server_env=ENV))  # type: ignore[untyped-decorator]
+async def misconfigured(lsp_client: LanguageClient) -> AsyncIterator[None]:
     await start(lsp_client, {"minConfidence": "certain"})
     yield
     await lsp_client.shutdown_session()

@@ -81,6 +81,9 @@ def test_noqa_edit(text: str, found: Finding, expected: str) -> None:
     assert apply(text, [noqa_edit(found, text)]) == expected
 
 
+Span = tuple[tuple[int, int], tuple[int, int]]
+
+
 @pytest.mark.parametrize(
     ("a", "b", "touch"),
     [
@@ -90,8 +93,8 @@ def test_noqa_edit(text: str, found: Finding, expected: str) -> None:
         (((1, 0), (1, 3)), ((0, 0), (0, 9)), False),
     ],
 )
-def test_overlaps(a: tuple, b: tuple, touch: bool) -> None:
-    def r(x: tuple) -> types.Range:
+def test_overlaps(a: Span, b: Span, touch: bool) -> None:
+    def r(x: Span) -> types.Range:
         return types.Range(types.Position(*x[0]), types.Position(*x[1]))
 
     assert overlaps(r(a), r(b)) is touch and overlaps(r(b), r(a)) is touch

@@ -36,7 +36,7 @@ def utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def expected_range(text: str, finding: dict) -> tuple[int, int, int, int]:
+def expected_range(text: str, finding: dict[str, int]) -> tuple[int, int, int, int]:
     lines = text.splitlines()
     start = lines[finding["line"] - 1][: finding["column"] - 1]
     end = lines[finding["end_line"] - 1][: finding["end_column"] - 1]

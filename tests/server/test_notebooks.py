@@ -9,7 +9,16 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.server.support import apply, cli_findings, cli_fix, diagnostics, edits_by_uri, forget
+from tests.server.support import (
+    apply,
+    cli_findings,
+    cli_fix,
+    code_actions,
+    diagnostics,
+    edits_by_uri,
+    forget,
+    resolved,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -108,16 +117,8 @@ async def test_fix_all_edits_the_cells_like_fix(client: LanguageClient, tmp_path
     path = notebook_file(tmp_path, CELLS)
     uris = open_notebook(client, path, CELLS)
     await diagnostics(client, uris[2])
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uris[2]),
-            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.logmask"]),
-        )
-    )
-    (action,) = result
-    action = await client.code_action_resolve_async(action)
-    edits = edits_by_uri(action.edit)
+    (action,) = await code_actions(client, uris[2], 0, ["source.fixAll.logmask"])
+    edits = edits_by_uri((await resolved(client, action)).edit)
     fixed = [apply(text, edits.get(uri, [])) for uri, text in zip(uris, CELLS, strict=True)]
     written = json.loads(cli_fix(path))
     assert fixed == ["".join(cell["source"]) for cell in written["cells"]]

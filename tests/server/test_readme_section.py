@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
-import tomllib
+import pytest
 
 from logmask.server.settings import Settings, SettingsError
 from tests.server.support import REPO
+
+tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 START = README.index("### Editors: the language server\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -81,8 +82,8 @@ async def test_internal_error_is_logged_not_raised() -> None:
     documents.shutdown()
 
 
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(SERVER, server_env=ENV))
-async def session(lsp_client: LanguageClient):
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(SERVER, server_env=ENV))  # type: ignore[untyped-decorator]
+async def session(lsp_client: LanguageClient) -> AsyncIterator[None]:
     await start(lsp_client)
     yield
 
