@@ -104,7 +104,11 @@ class Documents:
             return known
         flight = self._flights.get(key)
         if flight is None or flight[0] != generation:
-            taken = self.snapshot(key)
+            try:
+                taken = self.snapshot(key)
+            except Exception as err:  # reading the config or the document failed
+                self._report_failure(key, err)
+                return None
             if taken is None:
                 return None
             subject, project = taken

@@ -123,3 +123,19 @@ async def test_fix_all_edits_the_cells_like_fix(client: LanguageClient, tmp_path
     written = json.loads(cli_fix(path))
     assert fixed == ["".join(cell["source"]) for cell in written["cells"]]
     assert fixed[0].endswith("%matplotlib inline")  # magics survive
+
+
+async def test_quick_fix_in_a_cell(client: LanguageClient, tmp_path: Path) -> None:
+    path = notebook_file(tmp_path, CELLS)
+    uris = open_notebook(client, path, CELLS)
+    await diagnostics(client, uris[2])
+    actions = await code_actions(client, uris[2], 0, [types.CodeActionKind.QuickFix])
+    assert [a.title for a in actions][1] == "Add `# noqa: PII101`"
+    edits = edits_by_uri((await resolved(client, actions[0])).edit)
+    assert set(edits) == {uris[0], uris[2]}  # the import goes into the first cell
+    assert apply(CELLS[0], edits[uris[0]]).startswith("import logmask\nimport pandas as pd\n")
+    assert apply(CELLS[2], edits[uris[2]]).startswith(
+        "run.log({'user_email': logmask.mask(email)})"
+    )
+    noqa = apply(CELLS[2], edits_by_uri(actions[1].edit)[uris[2]])
+    assert noqa.splitlines()[0].endswith("  # noqa: PII101")
