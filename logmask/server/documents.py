@@ -1,7 +1,8 @@
 """Open documents and their latest check: debounced, one at a time, stale results dropped.
 
 Each document (a Python file, or a whole notebook) has a generation that
-every change bumps. A change schedules a check after a short quiet period;
+every change bumps. A change schedules a check after a short quiet period
+(the first change after a pause is checked at once);
 checks run one at a time on a worker thread (the engine keeps per-project
 state, and the event loop must stay free to read the next change or a
 cancellation). A check whose generation is no longer current when it would
@@ -49,6 +50,7 @@ class Documents:
         self.checked: dict[str, Checked] = {}
         self._timers: dict[str, asyncio.Task[None]] = {}
         self._flights: dict[str, tuple[int, asyncio.Future[Checked | None]]] = {}
+        self._last_change: dict[str, float] = {}
 
     # ------------------------------------------------------------ life cycle
     def changed(self, key: str) -> int:
@@ -60,6 +62,7 @@ class Documents:
         self.generation.pop(key, None)
         self.checked.pop(key, None)
         self._flights.pop(key, None)
+        self._last_change.pop(key, None)
         timer = self._timers.pop(key, None)
         if timer is not None:
             timer.cancel()
@@ -68,11 +71,23 @@ class Documents:
         return list(self.generation)
 
     def schedule(self, key: str, delay: float) -> None:
-        """Check `key` after `delay` seconds unless it changes again first."""
+        """Check `key` after `delay` seconds unless it changes again first.
+
+        The first change after a quiet period (nothing pending, nothing running,
+        no change for `delay`) is checked at once: a single edit, a paste or an
+        applied fix shows its result without waiting; a burst of keystrokes
+        after it waits for `delay` of quiet.
+        """
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        busy = key in self._timers or key in self._flights
+        if not busy and now - self._last_change.get(key, float("-inf")) >= delay:
+            delay = 0
+        self._last_change[key] = now
         timer = self._timers.pop(key, None)
         if timer is not None:
             timer.cancel()
-        self._timers[key] = asyncio.get_running_loop().create_task(self._later(key, delay))
+        self._timers[key] = loop.create_task(self._later(key, delay))
 
     async def _later(self, key: str, delay: float) -> None:
         if delay > 0:
