@@ -91,10 +91,8 @@ class LogmaskServer(LanguageServer):
             cells = []
             for cell in notebook.cells:
                 document = self.workspace.get_text_document(cell.document)
-                code = cell.kind == types.NotebookCellKind.Code and document.language_id in (
-                    None,
-                    "python",
-                )
+                language = (document.language_id or "python").lower()
+                code = cell.kind == types.NotebookCellKind.Code and language == "python"
                 cells.append(CellText(cell.document, document.source, code))
             metadata: dict[str, Any] = (
                 notebook.metadata if isinstance(notebook.metadata, dict) else {}
@@ -230,7 +228,7 @@ def path_of(uri: str, root: str | None) -> Path:
 
 
 def is_python(document: types.TextDocumentItem) -> bool:
-    return document.language_id == "python" or document.uri.endswith(PYTHON_SUFFIXES)
+    return document.language_id.lower() == "python" or document.uri.endswith(PYTHON_SUFFIXES)
 
 
 def wanted(only: Sequence[str] | None, kind: str) -> bool:
