@@ -116,7 +116,7 @@ async def test_noqa_extends_an_existing_one(client: LanguageClient, tmp_path: Pa
 
 
 async def test_cancelled_request_is_cancelled(client: LanguageClient, tmp_path: Path) -> None:
-    body = "".join(f'wandb.log({{"user_email_{i}": e, "step": {i}}})\n' for i in range(3000))
+    body = "".join(f'wandb.log({{"user_email_{i}": e, "step": {i}}})\n' for i in range(1500))
     uri = open_python(client, tmp_path / "big.py", "import wandb\n" + body)
     future = client.protocol.send_request(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -130,4 +130,4 @@ async def test_cancelled_request_is_cancelled(client: LanguageClient, tmp_path: 
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="to-cancel"))
     with pytest.raises(JsonRpcRequestCancelled):
         await asyncio.wrap_future(future)
-    assert len(await diagnostics(client, uri)) == 3000  # the server carries on
+    assert len(await diagnostics(client, uri)) == 1500  # the server carries on
