@@ -125,8 +125,15 @@ class Notebook:
             )
             fix = Fix(fix.message, edits, fix.imports, fix.safe, fix.setup)
         lines = finding.statement_lines
+        origin = finding.origin
+        if origin is not None:
+            origin_cell, origin_line = self.locate(origin[0])
+            moved = origin[0] - origin_line
+            same = origin_cell == cell
+            origin = (origin_line, origin[1], origin[2] - moved, origin[3]) if same else None
         return replace(
             finding,
+            origin=origin,
             line=line,
             end_line=finding.end_line - shift,
             message=self.cite(finding.message),
