@@ -225,7 +225,7 @@ class NotebookFile(Subject):
             notebook = Notebook.parse(data)
         except NotebookError as err:  # cannot happen for JSON built here; never crash on it
             return Analysis(problems=[Problem(self.uri, "PII900", str(err))])
-        if not notebook.markers:
+        if not notebook.joined.cells:
             return Analysis()
         inner = linter.check_python(notebook.source.encode("utf-8"), self.path)
         located = []
@@ -239,7 +239,7 @@ class NotebookFile(Subject):
             cell, in_cell = notebook.locate(line)
             return self.cell_uri(cell), in_cell
 
-        problems = first_problem(inner.errors, self.cell_uri(notebook.markers[0][1]), where)
+        problems = first_problem(inner.errors, self.cell_uri(notebook.joined.cells[0]), where)
         if problems:  # the message as the CLI words it: "cell 3, line 2"
             problems = [replace(problems[0], message=notebook.map_error(inner.errors[0]).message)]
         return Analysis(located, problems, inner, list(inner.findings))
