@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from logmask.findings import Edit, FileError, Finding, Fix
-from logmask.linter.noqa import noqa_map, suppressed
+from logmask.linter.noqa import UNUSED_NOQA, Directives
 from logmask.rules import RULES, new_rules
 from logmask.rules.analysis import ModuleAnalysis
 from logmask.rules.base import Options, RawFinding, Rule, RuleContext, homonym_senses
@@ -72,8 +72,8 @@ def check_module(linter: Linter, data: bytes, result: FileResult) -> None:
     else:
         result.module = module
         raw = analyse(linter, module, result, homonym_senses(data))
-        if raw:
-            result.findings = locate(module, raw, result.path)
+        if raw or linter.config.enabled(UNUSED_NOQA, result.path):
+            result.findings = locate(module, raw, result.path, linter)
         return
     result.errors.append(FileError(result.path, problem))
 
@@ -122,11 +122,14 @@ def analyse(
     return ctx.findings
 
 
-def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding]:
+def locate(
+    module: cst.Module, raw: list[RawFinding], path: str, linter: Linter | None = None
+) -> list[Finding]:
     """Positions, noqa and fixes for the raw findings (the position pass runs only here)."""
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    lines = module.code.splitlines()
-    noqa = noqa_map(lines)
+    config = linter.config if linter is not None else None
+    honour_noqa = config is None or not config.ignore_noqa
+    noqa = Directives.read(module.code)
     out: dict[tuple[str, int, int], Finding] = {}
     for finding in raw:
         where = positions.get(finding.node)
@@ -134,7 +137,7 @@ def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding
             continue
         lines_of_statement = statement_lines(finding.statement, positions)
         check_lines = {where.start.line, *lines_of_statement}
-        if suppressed(finding.code, sorted(check_lines), noqa):
+        if honour_noqa and noqa.suppresses(finding.code, check_lines):
             continue
         fix = make_fix(module, finding, positions)
         origin = positions.get(finding.origin) if finding.origin is not None else None
@@ -160,7 +163,11 @@ def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding
             fix=fix,
             statement_lines=lines_of_statement or None,
         )
-    return sorted(out.values(), key=lambda f: f.sort_key)
+    found = list(out.values())
+    if config is not None and honour_noqa and config.enabled(UNUSED_NOQA, path):
+        enabled = [code for code in RULES if config.enabled(code, path)]
+        found += noqa.unused(path, enabled)
+    return sorted(found, key=lambda f: f.sort_key)
 
 
 def statement_lines(
