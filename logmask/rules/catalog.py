@@ -349,7 +349,8 @@ PII001 = RuleDoc(
     ),
     leaking='import wandb\nwandb.log({"loss": 0.1})  # noqa: PII101\n',
     fixed='import wandb\nwandb.log({"loss": 0.1})\n',
-    fix_safety="Safe: the unused codes are removed from the directive (the comment if none remain).",
+    fix_safety="Safe: the unused codes are removed from the directive (the comment if none "
+    "remain).",
     default=False,
     flag=('import wandb\nwandb.log({"user_email": e})  # noqa: PII101, PII203\n',),
     no_flag=(
