@@ -53,16 +53,26 @@ def test_baseline_suppresses_what_it_recorded(project: Path) -> None:
     assert proc.returncode == 1  # without --baseline everything is reported
 
 
-def test_file_is_stable_sorted_hashes_only(project: Path, tmp_path: Path) -> None:
+def test_file_is_stable_sorted_and_readable(project: Path, tmp_path: Path) -> None:
     path = project / "logmask-baseline.json"
     text = path.read_text(encoding="utf-8")
     data = json.loads(text)
-    assert data["version"] == 1 and data["tool"] == "logmask"
-    assert text == json.dumps(data, indent=2, sort_keys=True) + "\n"
+    assert data["version"] == 2 and data["tool"] == "logmask"
+    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     entries = data["findings"]
-    assert entries == sorted(entries, key=lambda e: (e["code"], e["fingerprint"]))
-    assert all(set(e) == {"code", "fingerprint"} and len(e["fingerprint"]) == 64 for e in entries)
-    for secret in ("jane", "example.org", "customer_email", "ssn", "train.py", "line"):
+    assert entries == sorted(entries, key=lambda e: (e["path"], e["code"], e["fingerprint"]))
+    for e in entries:
+        assert set(e) == {"path", "code", "rule", "line", "message", "fingerprint"}
+        assert e["fingerprint"].startswith("sha256:") and len(e["fingerprint"]) == 7 + 64
+        assert e["path"] in ("src/train.py", "src/other.py")
+    assert {(e["path"], e["line"], e["code"]) for e in entries} == {
+        ("src/train.py", 5, "PII101"),
+        ("src/train.py", 6, "PII101"),
+        ("src/train.py", 7, "PII103"),
+        ("src/other.py", 2, "PII101"),
+    }
+    # Never a personal value: the literal's address is neither verbatim nor partly shown.
+    for secret in ("jane", "doe@", "example.org"):
         assert secret not in text
     # Writing again gives the same bytes (no timestamps), from another working directory too.
     proc = run("check", "--write-baseline", str(path), str(project / "src"), cwd=tmp_path.parent)
