@@ -263,11 +263,15 @@ def load_config(path: Path | None) -> Config:
         message = str(err)
         match = TOML_POSITION.search(message)
         if match:
+            line, column = match.group(1), match.group(2)
             message = message[: match.start()]
-            raise ConfigError(
-                f"{path}:{match.group(1)}:{match.group(2)}: invalid TOML: {message}"
-            ) from None
-        raise ConfigError(f"{path}: invalid TOML: {message}") from None
+        elif message.endswith("(at end of document)"):
+            lines = text.split("\n")
+            line, column = str(len(lines)), str(len(lines[-1]) + 1)
+            message = message.removesuffix("(at end of document)").strip() + " at end of file"
+        else:
+            raise ConfigError(f"{path}: invalid TOML: {message}") from None
+        raise ConfigError(f"{path}:{line}:{column}: invalid TOML: {message}") from None
     except RecursionError:
         raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
     if path.name == "pyproject.toml":
