@@ -83,6 +83,8 @@ def noqa_map(lines: Sequence[str] | str) -> NoqaMap:
     """Line -> directive for a source (a string, or its lines)."""
     text = lines if isinstance(lines, str) else "\n".join(lines) + "\n"
     found: NoqaMap = {}
+    if "noqa" not in text.lower():
+        return found
     for comment in comments(text):
         is_noqa, codes = parse_directive(comment.text)
         if is_noqa:
@@ -109,7 +111,9 @@ class Directives:
 
     @classmethod
     def read(cls, text: str) -> Directives:
-        by_line = {}
+        by_line: dict[int, tuple[Comment, frozenset[str] | None]] = {}
+        if "noqa" not in text.lower():  # most files: no tokenizing at all
+            return cls(by_line)
         for comment in comments(text):
             is_noqa, codes = parse_directive(comment.text)
             if is_noqa:
