@@ -315,3 +315,22 @@ def test_no_progress_in_pipes(tmp_path: Path) -> None:
         (tmp_path / f"m{index}.py").write_text(LEAK)
     proc = run("check", "-j", "1", "--no-cache", ".", cwd=tmp_path)
     assert "Checking files" not in proc.stderr
+
+
+def test_machine_and_concise_formats_never_load_rich(tmp_path: Path) -> None:
+    """`rich` is loaded for the `full` format only: pipes and CI pay nothing for it."""
+    (tmp_path / "a.py").write_text(LEAK)
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from logmask.cli import main\n"
+        "for fmt in ('concise', 'json', 'sarif', 'junit', 'gitlab', 'json-lines'):\n"
+        "    CliRunner().invoke(main, ['check', '--output-format', fmt, 'a.py'])\n"
+        "print('rich' in sys.modules)\n"
+        "CliRunner().invoke(main, ['check', '--output-format', 'full', 'a.py'])\n"
+        "print('rich' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout.split() == ["False", "True"], proc.stderr
