@@ -7,12 +7,10 @@ config or internal error, or a file that could not be checked.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import sys
 import time
-import tokenize
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,9 +22,9 @@ from logmask import __version__
 from logmask.findings import FileError, Finding, applicable
 from logmask.linter import baseline as baselines
 from logmask.linter.config import (
-    KEYS,
     Config,
     ConfigError,
+    describe_settings,
     find_config,
     load_config,
     split_codes,
@@ -316,7 +314,11 @@ def check(
 
         findings = on_changed_lines(findings, changes)
     if add_noqa:
-        added = add_noqa_comments(findings, errors)
+        from logmask.linter.noqa import add_noqa_to_files
+
+        added, skipped = add_noqa_to_files(findings, errors)
+        for path in skipped:
+            click.echo(f"logmask: {printable(path)}: noqa is not added to notebooks", err=True)
         if not silent:
             click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
         exit_after_errors(errors)
@@ -433,33 +435,6 @@ def load_changes(ref: str | None, anchor: Path) -> dict[str, set[int] | None] | 
         fail(f"--diff-against {ref}: {err}")
 
 
-def add_noqa_comments(findings: Sequence[Finding], errors: list[FileError]) -> int:
-    """Write `# noqa: CODE` directives for the findings; returns how many were added."""
-    from logmask.linter.noqa import add_noqa
-    from logmask.linter.text import decode, encode
-
-    by_file: dict[str, list[Finding]] = {}
-    for finding in findings:
-        by_file.setdefault(finding.path, []).append(finding)
-    added = 0
-    for path, found in sorted(by_file.items()):
-        if path.endswith(".ipynb"):
-            click.echo(f"logmask: {printable(path)}: noqa is not added to notebooks", err=True)
-            continue
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-            text, bom = decode(data, encoding)
-            new, count = add_noqa(text, found)
-            if count:
-                write_atomic(path, encode(new, encoding, bom))
-                added += count
-        except (OSError, SyntaxError, UnicodeError, LookupError) as err:
-            errors.append(FileError(path, f"cannot add noqa: {err}"))
-    return added
-
-
 def report(
     findings: list[Finding],
     errors: list[FileError],
@@ -524,43 +499,6 @@ def cli_keys(
         for key, given in (("select", select), ("extend-select", extend_select), ("ignore", ignore))
         if given
     }
-
-
-def describe_settings(config: Config, anchor: Path, from_cli: set[str]) -> str:
-    """Every setting with its value and origin: the config file, the command line or default."""
-    import json
-
-    defaults = Config()
-    lines = [
-        f"Resolved settings for: {printable(os.path.abspath(anchor))}",
-        f"Settings path: {config.source or 'none (defaults)'}",
-        "",
-    ]
-    for key in KEYS:
-        attr = key.replace("-", "_")
-        value = getattr(config, attr)
-        if key in from_cli:
-            origin = "command line"
-        elif value != getattr(defaults, attr):
-            origin = str(config.source) if config.source else "command line"
-        else:
-            origin = "default"
-        shown = json.dumps(plain(value))
-        lines.append(f"{key} = {shown}  # {origin}")
-    if config.ignore_noqa:
-        lines.append("ignore-noqa = true  # command line")
-    lines.append("")
-    enabled = [code for code in sorted(RULES) if config.enabled(code)]
-    lines.append(f"# enabled rules: {', '.join(enabled) or 'none'}")
-    return "\n".join(lines)
-
-
-def plain(value: object) -> object:
-    if isinstance(value, tuple):
-        return [plain(v) for v in value]
-    if hasattr(value, "items"):
-        return {str(k): plain(v) for k, v in value.items()}
-    return value
 
 
 # ------------------------------------------------------------------ rules / explain

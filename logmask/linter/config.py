@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import json
 import os
 import posixpath
 import re
@@ -393,6 +394,41 @@ def parse_config(table: Mapping[str, object], where: Path, text: str | None = No
         except ValueError as err:
             raise ConfigError(f"{where}: [tool.logmask] sinks: {err}") from err
     return Config(**values)
+
+
+def describe_settings(config: Config, anchor: Path, from_cli: set[str]) -> str:
+    """Every setting with its value and origin: the config file, the command line or default."""
+    defaults = Config()
+    lines = [
+        f"Resolved settings for: {os.path.abspath(anchor)}",
+        f"Settings path: {config.source or 'none (defaults)'}",
+        "",
+    ]
+    for key in KEYS:
+        attr = key.replace("-", "_")
+        value = getattr(config, attr)
+        if key in from_cli:
+            origin = "command line"
+        elif value != getattr(defaults, attr):
+            origin = str(config.source) if config.source else "command line"
+        else:
+            origin = "default"
+        shown = json.dumps(plain(value))
+        lines.append(f"{key} = {shown}  # {origin}")
+    if config.ignore_noqa:
+        lines.append("ignore-noqa = true  # command line")
+    lines.append("")
+    enabled = [code for code in sorted(RULES) if config.enabled(code)]
+    lines.append(f"# enabled rules: {', '.join(enabled) or 'none'}")
+    return "\n".join(lines)
+
+
+def plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return [plain(v) for v in value]
+    if hasattr(value, "items"):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
 
 
 def split_codes(values: Iterable[str]) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ import tokenize
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from logmask.findings import Edit, Finding, Fix
+from logmask.findings import Edit, FileError, Finding, Fix
 
 NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
 SPLIT = re.compile(r"[,\s]+")
@@ -255,3 +255,36 @@ def _lines_ending_in_strings(text: str) -> set[int]:
     except (tokenize.TokenError, SyntaxError, IndentationError):
         pass
     return out
+
+
+def add_noqa_to_files(
+    findings: Sequence[Finding], errors: list[FileError]
+) -> tuple[int, list[str]]:
+    """`--add-noqa`: write the directives into the files (atomically, encoding kept).
+
+    Returns (directives added, notebooks skipped); a file that cannot be
+    rewritten becomes an error line.
+    """
+    from logmask.linter.text import decode, encode, write_atomic
+
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.path, []).append(finding)
+    added = 0
+    skipped = []
+    for path, found in sorted(by_file.items()):
+        if path.endswith(".ipynb"):
+            skipped.append(path)
+            continue
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            text, bom = decode(data, encoding)
+            new, count = add_noqa(text, found)
+            if count:
+                write_atomic(path, encode(new, encoding, bom))
+                added += count
+        except (OSError, SyntaxError, UnicodeError, LookupError) as err:
+            errors.append(FileError(path, f"cannot add noqa: {err}"))
+    return added, skipped

@@ -126,13 +126,6 @@ def render_concise(
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_text(findings: Sequence[Finding], errors: Sequence[FileError], fixable: int) -> str:
-    """The concise format with a plain summary (kept for callers of the old signature)."""
-    hidden = sum(1 for f in findings if f.fix is not None and not f.fix.safe)
-    summary = Summary(len(findings), fixable, hidden, errors=len(errors))
-    return render_concise(findings, summary)
-
-
 def render_fixes(fixed: dict[str, Counter[str]]) -> str:
     """`--show-fixes`: what `--fix` changed, per file and rule (ruff's layout)."""
     from logmask.rules import RULES
