@@ -313,16 +313,6 @@ def check(
         from logmask.linter.gitdiff import on_changed_lines
 
         findings = on_changed_lines(findings, changes)
-    if add_noqa:
-        from logmask.linter.noqa import add_noqa_to_files
-
-        added, skipped = add_noqa_to_files(findings, errors)
-        for path in skipped:
-            click.echo(f"logmask: {printable(path)}: noqa is not added to notebooks", err=True)
-        if not silent:
-            click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
-        exit_after_errors(errors)
-        sys.exit(0)
     held_back: int | None = None
     if write_baseline:
         try:
@@ -340,6 +330,16 @@ def check(
         total = len(findings)
         findings = baselines.new_findings(findings, known, baseline_file or "")
         held_back = total - len(findings)
+    if add_noqa:  # after the baseline: accepted findings need no directive
+        from logmask.linter.noqa import add_noqa_to_files
+
+        added, skipped = add_noqa_to_files(findings, errors)
+        for path in skipped:
+            click.echo(f"logmask: {printable(path)}: noqa is not added to notebooks", err=True)
+        if not silent:
+            click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
+        exit_after_errors(errors)
+        sys.exit(0)
     if show_diff:
         click.echo("".join(diffs), nl=False)
         if output_format in HUMAN_FORMATS and not output_file:

@@ -169,3 +169,14 @@ def test_ignore_noqa_reports_suppressed_findings(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text('import wandb\nwandb.log({"user_email": e})  # noqa\n')
     assert findings(tmp_path, "a.py") == []
     assert findings(tmp_path, "--ignore-noqa", "a.py") == [(2, "PII101")]
+
+
+def test_add_noqa_leaves_baselined_findings_alone(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(LEAK)
+    assert run("check", "--write-baseline", "b.json", "a.py", cwd=tmp_path).returncode == 0
+    (tmp_path / "a.py").write_text(LEAK + 'wandb.log({"customer_phone": p})\n')
+    proc = run("check", "--add-noqa", "--baseline", "b.json", "a.py", cwd=tmp_path)
+    assert "Added 1 noqa directive." in proc.stderr
+    assert (tmp_path / "a.py").read_text() == (
+        LEAK + 'wandb.log({"customer_phone": p})  # noqa: PII101\n'
+    )
