@@ -33,6 +33,7 @@ class Comment:
     line: int
     column: int
     text: str
+    space_before: int = 0  # spaces and tabs between the code and the comment
 
 
 def comments(text: str) -> list[Comment]:
@@ -46,7 +47,9 @@ def comments(text: str) -> list[Comment]:
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
-                out.append(Comment(token.start[0], token.start[1], token.string))
+                head = token.line[: token.start[1]]
+                space = len(head) - len(head.rstrip(" \t")) if head.strip() else 0
+                out.append(Comment(token.start[0], token.start[1], token.string, space))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return _comments_by_line(text)
     return out
@@ -155,7 +158,9 @@ class Directives:
                 code if any(rule.startswith(code) for rule in enabled) else f"{code} (not enabled)"
                 for code in unused
             )
-            start = comment.column + 1
+            kept = without_codes(comment.text, unused)
+            # A comment that goes entirely takes the spaces before it along.
+            start = comment.column + 1 - (0 if kept else comment.space_before)
             end = comment.column + len(comment.text) + 1
             out.append(
                 Finding(
@@ -163,14 +168,14 @@ class Directives:
                     rule="unused-noqa",
                     path=path,
                     line=line,
-                    column=start,
+                    column=comment.column + 1,
                     end_line=line,
                     end_column=end,
                     message=f"Unused `noqa` directive (unused: {reasons})",
                     confidence="high",
                     fix=Fix(
                         "Remove the unused codes",
-                        (Edit(line, start, line, end, without_codes(comment.text, unused)),),
+                        (Edit(line, start, line, end, kept),),
                     ),
                 )
             )
