@@ -8,7 +8,7 @@ runs, every warm-cache run -- never imports LibCST or the rules.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -29,7 +29,7 @@ class GuardedRule(Rule):
 
     def __init__(self, rule: Rule, on_error: Callable[[Rule, BaseException], None]) -> None:
         self.rule = rule
-        self.docs = rule.docs
+        self.docs = rule.docs  # type: ignore[misc]  # the wrapped family's codes, per instance
         self.on_error = on_error
         self.failed = False
 
@@ -171,7 +171,7 @@ def locate(
 
 
 def statement_lines(
-    statement: cst.CSTNode | None, positions: dict[cst.CSTNode, CodeRange]
+    statement: cst.CSTNode | None, positions: Mapping[cst.CSTNode, CodeRange]
 ) -> tuple[int, int] | tuple[()]:
     if not isinstance(statement, cst.SimpleStatementLine):
         return ()
@@ -182,7 +182,7 @@ def statement_lines(
 
 
 def make_fix(
-    module: cst.Module, finding: RawFinding, positions: dict[cst.CSTNode, CodeRange]
+    module: cst.Module, finding: RawFinding, positions: Mapping[cst.CSTNode, CodeRange]
 ) -> Fix | None:
     spec = finding.fix
     if spec is None:
