@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import pty
 import re
@@ -334,3 +335,15 @@ def test_machine_and_concise_formats_never_load_rich(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert proc.stdout.split() == ["False", "True"], proc.stderr
+
+
+def test_format_names_env_and_config(tmp_path: Path) -> None:
+    """`--format text` is the old name of concise; the env and the config choose a default."""
+    (tmp_path / "a.py").write_text(LEAK)
+    concise = run("check", "--output-format", "concise", "a.py", cwd=tmp_path).stdout
+    assert run("check", "--format", "text", "a.py", cwd=tmp_path).stdout == concise
+    by_env = run_env(["check", "a.py"], tmp_path, LOGMASK_OUTPUT_FORMAT="json").stdout
+    assert json.loads(by_env)[0]["code"] == "PII101"
+    (tmp_path / "logmask.toml").write_text('output-format = "full"\n')
+    assert "^^^" in run("check", "a.py", cwd=tmp_path).stdout
+    assert run("check", "--output-format", "concise", "a.py", cwd=tmp_path).stdout == concise
