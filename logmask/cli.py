@@ -270,21 +270,9 @@ def check(
     source_out = stdin_item is not None and fix and not show_diff
     others = [p for p in paths if p != "-" and not (force_exclude and config.is_excluded(p))]
     if others:
-        from logmask.linter import progress as progress_line
-
         human = output_format in HUMAN_FORMATS and not statistics
-        progress = (
-            progress_line.Progress()
-            if progress_line.wanted(sys.stderr, human, quiet or silent)
-            else None
-        )
-        try:
-            checked.extend(
-                check_paths(others, config, mode, jobs=jobs, cache=not no_cache, progress=progress)
-            )
-        finally:
-            if progress is not None:
-                progress.close()
+        people = human and not (quiet or silent)
+        checked += run_checks(others, config, mode, jobs, not no_cache, people)
     for item in checked:
         result = item.result
         # `--diff` changes nothing: the findings of the files as they are stand.
@@ -381,6 +369,20 @@ def check(
         sys.exit(0)
     wrote = fix and not show_diff and fixed_count > 0
     sys.exit(1 if findings or (exit_non_zero_on_fix and wrote) else 0)
+
+
+def run_checks(
+    paths: list[str], config: Config, mode: FixMode, jobs: int | None, cache: bool, people: bool
+) -> list[Checked]:
+    """Check the files; a progress line on stderr when `people` watch a terminal."""
+    from logmask.linter import progress as progress_line
+
+    progress = progress_line.Progress() if progress_line.wanted(sys.stderr, people) else None
+    try:
+        return list(check_paths(paths, config, mode, jobs=jobs, cache=cache, progress=progress))
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 def exit_after_errors(errors: Sequence[FileError]) -> None:

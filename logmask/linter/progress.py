@@ -23,9 +23,10 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in FALSE_VALUES
 
 
-def wanted(stream: TextIO, human_output: bool, quiet: bool) -> bool:
+def wanted(stream: TextIO, for_people: bool) -> bool:
+    """A terminal, not CI, and a report people read (not a machine format, not `-q`)."""
     isatty = getattr(stream, "isatty", None)
-    return bool(human_output and not quiet and not in_ci() and isatty and isatty())
+    return bool(for_people and not in_ci() and isatty and isatty())
 
 
 class Progress:

@@ -296,7 +296,7 @@ def test_progress_only_where_a_person_watches(
         monkeypatch.delenv("CI", raising=False)
     else:
         monkeypatch.setenv("CI", ci)
-    assert progress.wanted(Stream(tty), human, quiet) is shown
+    assert progress.wanted(Stream(tty), human and not quiet) is shown
 
 
 def test_progress_waits_then_counts_then_erases() -> None:
