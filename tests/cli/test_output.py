@@ -9,8 +9,10 @@ import os
 import pty
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -301,14 +303,34 @@ def test_progress_only_where_a_person_watches(
 
 def test_progress_waits_then_counts_then_erases() -> None:
     stream = Stream(True)
-    line = progress.Progress(stream, delay=3600)
+    line = progress.Progress(stream, delay=3600, timer=False)
     line(1, 10)
     assert stream.getvalue() == ""  # a short run shows nothing
-    line = progress.Progress(stream, delay=0)
+    line = progress.Progress(stream, delay=0, timer=False)
     line(10, 10)
     assert stream.getvalue() == "\rChecking files: 10/10"
     line.close()
     assert stream.getvalue().endswith("\r" + " " * len("Checking files: 10/10") + "\r")
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX interval timers")
+def test_progress_appears_while_the_first_batch_is_still_running() -> None:
+    """The timer draws after the delay even before the engine reports a file."""
+    stream = Stream(True)
+    before = signal.getsignal(signal.SIGALRM)
+    line = progress.Progress(stream, delay=0.05)
+    try:
+        line(0, 1271)
+        time.sleep(0.5)  # no callback meanwhile: one batch still being checked
+        assert stream.getvalue().startswith("\rChecking files: 0/1271")
+        line(640, 1271)
+        time.sleep(0.5)
+        assert "Checking files: 640/1271" in stream.getvalue()
+    finally:
+        line.close()
+    assert stream.getvalue().endswith("\r")
+    assert signal.getsignal(signal.SIGALRM) == before  # the handler is put back
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_no_progress_in_pipes(tmp_path: Path) -> None:
