@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +108,7 @@ def check_paths(
     mode: FixMode = FixMode(),
     jobs: int | None = 1,
     cache: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Checked]:
     """Check discovered files on `jobs` processes (None: all cores), in discovery order.
 
@@ -119,7 +120,7 @@ def check_paths(
     files = list(discover(paths, config))
     linter = make_linter(config)
     store = ResultCache.open(config, Path(paths[0]) if paths else None) if cache else None
-    for result in check_files(files, linter, jobs, store):
+    for result in check_files(files, linter, jobs, store, progress):
         if mode.compute and result.findings and result.module is None and result.source:
             result = linter.check_source(result.source, result.path)
         checked = check_one(linter, result, mode)

@@ -71,9 +71,9 @@ def test_findings_name_cell_and_line(tmp_path: Path) -> None:
     proc = run("check", "train.ipynb", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.splitlines()[:2] == [
-        "train.ipynb:cell 3:4:10: PII101 wandb.Run.log logs key 'user_email' "
+        "train.ipynb:cell 3:4:10: PII101 [*] wandb.Run.log logs key 'user_email' "
         "(email, contact.email) unmasked",
-        "train.ipynb:cell 5:4:16: PII101 wandb.log logs key 'customer_phone' "
+        "train.ipynb:cell 5:4:16: PII101 [*] wandb.log logs key 'customer_phone' "
         "(phone, contact.phone) unmasked",
     ]
     findings = run_json("train.ipynb", cwd=tmp_path)

@@ -104,7 +104,7 @@ def test_manifest_is_valid() -> None:
     assert set(hooks) == {"logmask", "logmask-fix"}
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["python", "jupyter"]
+        assert hook["types_or"] == ["python", "pyi", "jupyter"]
         assert hook["require_serial"] is True
         assert hook["minimum_pre_commit_version"]
     assert hooks["logmask"]["entry"].split()[:2] == ["logmask", "check"]
@@ -121,7 +121,7 @@ def test_try_repo(tmp_path: Path, hooks_repo: tuple[Path, str], files: dict, cod
     assert proc.returncode == code, proc.stdout + proc.stderr
     if code:
         assert "Failed" in proc.stdout
-        assert "leak.py:3:12: PII101 wandb.log logs key 'user_email'" in proc.stdout
+        assert "leak.py:3:12: PII101 [*] wandb.log logs key 'user_email'" in proc.stdout
     else:
         assert "Passed" in proc.stdout
 
