@@ -273,7 +273,7 @@ def test_exports_through_the_cli(tmp_path: Path) -> None:
     path = tmp_path / "export.py"
     path.write_text(text, encoding="utf-8")
     proc = run("check", "--fix", "export.py", cwd=tmp_path)
-    assert (proc.returncode, proc.stderr) == (0, "Fixed 1 finding.\n")
+    assert (proc.returncode, proc.stdout) == (0, "Found 1 finding (1 fixed, 0 remaining).\n")
     assert path.read_text(encoding="utf-8") == text.replace(
         "import wandb\n", "import logmask\nimport wandb\n"
     ).replace("{'user_email': e}", "{'user_email': logmask.mask(e)}")
