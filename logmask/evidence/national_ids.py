@@ -9,8 +9,10 @@ Precision comes first. A bare run of digits (a BSN is any nine digits passing
 the 11-test; one in eleven random nine-digit numbers does) is an identifier
 only when the text names it ("BSN: 111222333"); otherwise it is a seed, a
 timestamp or a count. Shapes that only an identifier has (a NINO's letters,
-the Aadhaar 4-4-4 grouping, the spaced NIR) count without a naming word, at
-medium confidence. Documented example numbers are low.
+the spaced NIR, a DNI's check letter) count without a naming word, at medium
+confidence; groupings that lists of numbers share (Aadhaar 4-4-4, Steuer-ID
+2-3-3-3) are low without one (redacted at run time, not reported by default).
+Documented example numbers are low.
 
 python-stdnum is imported only when a candidate has the right shape, so
 ``import logmask`` and texts without such candidates never load it. The UK
@@ -74,11 +76,11 @@ class IdShape:
         if start == 0:
             return True
         before = text[start - 1]
-        if before.isalnum() or before in "_-":
+        if before.isalnum() or before in "_-./\\@#$":  # a token, path, DOI or version
             return False
         if self.edge == "word":
             return True
-        if before in ".,+/#$":
+        if before in ",+":
             return False
         return not (before == " " and start >= 2 and text[start - 2].isdigit())
 
@@ -152,7 +154,7 @@ ID_KINDS: dict[str, IdKind] = {
 
 # Nothing may continue a match on the right either (the left: IdShape.starts_clean).
 _DIGITS_AFTER = r"(?![\w/]|[.,:\-]\d| \d)"
-_WORD_AFTER = r"(?![A-Za-z0-9_])"
+_WORD_AFTER = r"(?![A-Za-z0-9_]|[./\\@]\w)"
 
 
 def _digits(
@@ -184,13 +186,14 @@ ID_SHAPES: tuple[IdShape, ...] = (
     _digits("nhs", r"\d{3}(?P<s>[ \-]?)\d{3}(?P=s)\d{4}", "stdnum.gb.nhs", None),
     _digits("bsn", r"\d{9}", "stdnum.nl.bsn", None),
     _digits("bsn", r"\d{4}\.\d\d\.\d{3}", "stdnum.nl.bsn", None),
-    _digits("steuer_id", r"\d\d \d{3} \d{3} \d{3}", "stdnum.de.idnr", "medium"),
+    # 2-3-3-3 and 4-4-4 are also how numbers and lists of numbers are printed: low alone
+    _digits("steuer_id", r"\d\d \d{3} \d{3} \d{3}", "stdnum.de.idnr", "low"),
     _digits("steuer_id", r"\d{11}", "stdnum.de.idnr", None),
     _digits("nir", r"[1-478] \d\d \d\d (?:\d\d|2[AB]) \d{3} \d{3} \d\d", "stdnum.fr.nir", "medium"),
     _digits("nir", r"[1-478]\d{4}(?:\d\d|2[AB])\d{8}", "stdnum.fr.nir", None),
     _token("dni", r"\d{8}[ \-]?[A-Z]", "stdnum.es.dni", "medium", "digit_run"),
     _token("dni", r"[XYZ][ \-]?\d{7}[ \-]?[A-Z]", "stdnum.es.nie", "medium", "digit_run"),
-    _digits("aadhaar", r"[2-9]\d{3}(?P<s>[ \-])\d{4}(?P=s)\d{4}", "stdnum.in_.aadhaar", "medium"),
+    _digits("aadhaar", r"[2-9]\d{3}(?P<s>[ \-])\d{4}(?P=s)\d{4}", "stdnum.in_.aadhaar", "low"),
     _digits("aadhaar", r"[2-9]\d{11}", "stdnum.in_.aadhaar", None),
     # Only persons (P) and Hindu undivided families (H): a company's PAN is not personal.
     _token("in_pan", r"[A-Z]{3}[PH][A-Z]\d{4}[A-Z]", "stdnum.in_.pan", "medium", "capitals"),
