@@ -25,17 +25,10 @@ from logmask.evidence.names import is_masker_name
 from logmask.rules import frames
 from logmask.rules.base import Rule, RuleContext
 from logmask.rules.items import LoggedItem
-from logmask.rules.sinks import (
-    ASSIGNMENT_SINKS,
-    DATASET_WRAPPERS,
-    MEDIA_TYPES,
-    SPAN_PROCESSOR_SETUP,
-    TRACING_RESETS,
-    Signature,
-    SinkTable,
-)
+from logmask.rules.sinks import Signature
 from logmask.rules.syntax import dotted, last_name, string_value
 from logmask.rules.tabular_flow import TabularFlow
+from logmask.rules.trackers import Redaction, TrackerModel
 from logmask.rules.values import MASKED, UNKNOWN, Entry, Scope, Value, merge_params
 
 HASH_MODULES = ("hashlib.", "hmac.")
@@ -73,12 +66,13 @@ class ModuleAnalysis(TabularFlow):
         module: cst.Module,
         ctx: RuleContext,
         rules: Sequence[Rule],
-        sinks: SinkTable,
+        sinks: TrackerModel,
     ) -> None:
         self.module = module
         self.ctx = ctx
         self.rules = rules
         self.sinks = sinks
+        ctx.trackers = sinks
         self.functions: dict[str, FunctionInfo] = {}
         self.methods: dict[tuple[str, str], FunctionInfo] = {}
         self.class_attrs: dict[str, dict[str, Value]] = {}
@@ -265,6 +259,8 @@ class ModuleAnalysis(TabularFlow):
     def note_import(self, module: str, level: int) -> None:
         """Remember project imports: one of them may register span processors."""
         root = module.split(".")[0]
+        if level == 0 and root:
+            self.ctx.imported_roots.add(root)
         if level == 0 and (not root or root in self.sinks.modules | {"logmask"}):
             return
         self.ctx.imports.append((module, level))
@@ -417,7 +413,7 @@ class ModuleAnalysis(TabularFlow):
         attribute: bool,
     ) -> bool:
         """`wandb.config.phone = x` / `run.summary["name"] = x`: an assignment that logs."""
-        allowed = ASSIGNMENT_SINKS.get(owner.api or "") if owner.kind == "tracker" else None
+        allowed = self.sinks.assignable(owner.api or "") if owner.kind == "tracker" else None
         if allowed is None or not ("*" in allowed or (attribute and key.text in allowed)):
             return False
         where = f".{key.text}" if attribute else "[...]"
@@ -825,23 +821,24 @@ class ModuleAnalysis(TabularFlow):
         for rule in self.rules:
             if not self.quiet:
                 rule.on_call(api, node, args, self.ctx)
-        if api in SPAN_PROCESSOR_SETUP:
-            self.register_processors(node, args)
-        elif api in TRACING_RESETS and self.function is None:
-            # MLflow drops registered span processors when the tracking URI is set or
-            # tracing is reset: module set-up before such a call no longer counts.
-            self.ctx.module_registers = False
+        for redaction, tracker in self.sinks.redaction.get(api, ()):
+            self.register_redaction(redaction, tracker.name, node)
+        reset = self.sinks.redaction_resets.get(api)
+        if reset is not None and self.function is None:
+            # e.g. MLflow drops registered span processors when the tracking URI is set
+            # or tracing is reset: module set-up before such a call no longer counts.
+            self.ctx.redacted_trackers.discard(reset.name)
         signature = self.sinks.signature(api)
         kind = self.sinks.object_type(api)
-        if api == "wandb.Table" or kind == "wandb.Table":
+        if api in self.sinks.table_types or kind in self.sinks.table_types:
             return self.make_table(node, args, signature)
         if signature is not None:
             self.sink_call(api, signature, node, args)
         if kind:
             return Value(kind="tracker", api=kind)
-        if api in MEDIA_TYPES:
+        if api in self.sinks.media_types:
             return Value(kind="media", media=True)
-        if api in DATASET_WRAPPERS:
+        if api in self.sinks.dataset_wrappers:
             inner = self.first_arg(node, args, ("df", "data", "dataset"))
             if inner is not None and inner.kind == "frame":
                 return inner.with_(kind="dataset")
@@ -876,21 +873,22 @@ class ModuleAnalysis(TabularFlow):
                 return value
         return None
 
-    def register_processors(self, node: cst.Call, args: list[Value]) -> None:
-        processors = None
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == "span_processors":
-                processors = arg.value
-        if isinstance(processors, cst.List | cst.Tuple):
-            if not processors.elements:
-                return
-            for element in processors.elements:
-                name = last_name(element.value)
-                if name:
-                    self.ctx.suppressed_functions.add(name)
-            self.ctx.module_registers = True
-        elif processors is not None:
-            self.ctx.module_registers = True
+    def register_redaction(self, redaction: Redaction, tracker: str, node: cst.Call) -> None:
+        """A call that registers redaction for `tracker` when its argument at the path is set.
+
+        Functions named there (`span_processors=[scrub]`) are redactors: what they log
+        themselves is not a leak.
+        """
+        found = redaction_argument(node, redaction.path)
+        if found is None or not is_set(found):
+            return
+        elements = found.elements if isinstance(found, cst.List | cst.Tuple) else (found,)
+        for element in elements:
+            value = element.value if isinstance(element, cst.BaseElement) else element
+            name = last_name(value)
+            if name:
+                self.ctx.suppressed_functions.add(name)
+        self.ctx.redacted_trackers.add(tracker)
 
     # ------------------------------------------------------------ tabular data
     def constant_text(self, value: Value | None) -> str | None:
@@ -1044,3 +1042,36 @@ class ModuleAnalysis(TabularFlow):
         if params and (direct or item.value.kind in ("table", "frame", "records", "mapping")):
             for param in params:
                 self.function.uses.append(ParamUse(param, item))
+
+
+def redaction_argument(call: cst.Call, path: Sequence[str]) -> cst.BaseExpression | None:
+    """The expression at `path` in a call: a keyword, then dict keys or keyword arguments."""
+    node: cst.BaseExpression = call
+    for name in path:
+        found: cst.BaseExpression | None = None
+        if isinstance(node, cst.Call):
+            keywords = (a for a in node.args if a.keyword and a.keyword.value == name)
+            found = next((a.value for a in keywords), None)
+        elif isinstance(node, cst.Dict):
+            for element in node.elements:
+                if isinstance(element, cst.DictElement) and string_value(element.key) == name:
+                    found = element.value
+        else:
+            return node  # a variable or call result: not known to be unset
+        if found is None:
+            return None
+        node = found
+    return node
+
+
+def is_set(node: cst.BaseExpression) -> bool:
+    """Not a literal False, None, 0, empty string or empty list/tuple/dict."""
+    if isinstance(node, cst.Name):
+        return node.value not in ("False", "None")
+    if isinstance(node, cst.Integer):
+        return node.value != "0"
+    if isinstance(node, cst.List | cst.Tuple | cst.Dict | cst.Set):
+        return bool(node.elements)
+    if isinstance(node, cst.SimpleString):
+        return string_value(node) not in ("", None)
+    return True

@@ -83,6 +83,7 @@ def test_configuration_example_parses(tmp_path: Path) -> None:
     assert set(table) == set(__import__("logmask.linter.config").linter.config.KEYS) - {
         "sinks",
         "objects",
+        "trackers",
     }
 
 
