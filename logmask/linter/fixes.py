@@ -150,7 +150,7 @@ def _outer(
 def _rewraps(old: str, content: str) -> bool:
     """`content` wraps `old` in a call `old` already starts with (`mask(mask(x))`)."""
     head = content[: content.find("(") + 1]
-    return len(head) > 1 and old.startswith(head)
+    return len(head) > 1 and old.startswith(head) and old in content
 
 
 def _conflict(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:

@@ -23,6 +23,7 @@ import libcst as cst
 
 from logmask.evidence.names import is_masker_name
 from logmask.rules import frames
+from logmask.rules.arguments import is_set, redaction_argument
 from logmask.rules.base import Rule, RuleContext
 from logmask.rules.items import LoggedItem
 from logmask.rules.sinks import Signature
@@ -76,6 +77,7 @@ class ModuleAnalysis(TabularFlow):
         self.functions: dict[str, FunctionInfo] = {}
         self.methods: dict[tuple[str, str], FunctionInfo] = {}
         self.class_attrs: dict[str, dict[str, Value]] = {}
+        self.class_bases: dict[str, tuple[str, ...]] = {}  # class -> APIs of its bases
         self.class_name: str | None = None
         self.function: FunctionInfo | None = None
         self.quiet = False
@@ -274,7 +276,7 @@ class ModuleAnalysis(TabularFlow):
                 self.eval_args(target.args, scope)
                 target = target.func
             value = self.eval(target, scope)
-            decorators.append(value.api or dotted(target) or "")
+            decorators.append(self.sinks.canonical(value.api or dotted(target) or ""))
         if not self.quiet:
             for rule in self.rules:
                 rule.on_function(node, decorators, self.ctx)
@@ -293,6 +295,16 @@ class ModuleAnalysis(TabularFlow):
         return info if info is not None and info.node is node else None
 
     def class_definition(self, node: cst.ClassDef, scope: Scope) -> None:
+        bases = []
+        for arg in node.bases:
+            value = self.eval(arg.value, scope)
+            if value.kind == "api" and value.api:
+                bases.append(self.sinks.canonical(value.api))
+        self.class_bases[node.name.value] = tuple(bases)
+        tracker_base = next((b for b in bases if self.sinks.object_type(b)), None)
+        if tracker_base is not None:
+            # `class Board(GeneralTracker)`: creating one makes a tracker object.
+            scope.bind(node.name.value, Value(kind="api", api=tracker_base))
         previous = self.class_name
         self.class_name = node.name.value
         class_scope = Scope(parent=scope)
@@ -545,7 +557,7 @@ class ModuleAnalysis(TabularFlow):
         attr = node.attr.value
         if base.kind in ("api", "tracker") and base.api:
             api = f"{base.api}.{attr}"
-            kind = self.sinks.attribute_type(api)
+            kind = self.sinks.attribute_type(self.sinks.canonical(api))
             if kind:
                 return Value(kind="tracker", api=kind, label=dotted(node))
             return Value(kind="api", api=api, label=dotted(node))
@@ -556,6 +568,11 @@ class ModuleAnalysis(TabularFlow):
             method = self.methods.get((base.label, attr))
             if method is not None:
                 return Value(kind="method", api=attr, label=base.label)
+            for parent in self.class_bases.get(base.label, ()):
+                # `self.logger` in a LightningModule: an attribute the base class provides.
+                kind = self.sinks.attribute_type(f"{parent}.{attr}")
+                if kind:
+                    return Value(kind="tracker", api=kind, label=dotted(node))
             return Value(name=attr, owner=base.label, label=f"self.{attr}")
         if base.kind == "frame":
             if attr in frames.AGGREGATES:
@@ -818,6 +835,7 @@ class ModuleAnalysis(TabularFlow):
         return any(marker in lowered for marker in REDACTION_MARKERS)
 
     def call_api(self, api: str, node: cst.Call, args: list[Value], scope: Scope) -> Value:
+        api = self.sinks.canonical(api)
         for rule in self.rules:
             if not self.quiet:
                 rule.on_call(api, node, args, self.ctx)
@@ -975,6 +993,15 @@ class ModuleAnalysis(TabularFlow):
         key: tuple[Value, cst.CSTNode] | None = None
         value: tuple[Value, cst.CSTNode] | None = None
         positional = 0
+        if any(p.shape == "columns" for p in signature.params):
+            # `log_table(key, columns=[...], data=rows)`: the columns name the rows' fields,
+            # so the arguments are one table, as for `wandb.Table(...)`.
+            table = self.make_table(node, args, signature)
+            if table.columns or table.open_columns or table.source:
+                self.dispatch(LoggedItem(api, "table", table, node))
+            tabular = ("table", "records", "columns")
+        else:
+            tabular = ()
         for arg, arg_value in zip(node.args, args, strict=False):
             if arg.star:
                 continue
@@ -982,7 +1009,7 @@ class ModuleAnalysis(TabularFlow):
             param = signature.bind(positional, keyword)
             if keyword is None:
                 positional += 1
-            if param is None or param.shape == "-":
+            if param is None or param.shape == "-" or param.shape in tabular:
                 continue
             if param.shape == "key":
                 key = (arg_value, arg.value)
@@ -1042,36 +1069,3 @@ class ModuleAnalysis(TabularFlow):
         if params and (direct or item.value.kind in ("table", "frame", "records", "mapping")):
             for param in params:
                 self.function.uses.append(ParamUse(param, item))
-
-
-def redaction_argument(call: cst.Call, path: Sequence[str]) -> cst.BaseExpression | None:
-    """The expression at `path` in a call: a keyword, then dict keys or keyword arguments."""
-    node: cst.BaseExpression = call
-    for name in path:
-        found: cst.BaseExpression | None = None
-        if isinstance(node, cst.Call):
-            keywords = (a for a in node.args if a.keyword and a.keyword.value == name)
-            found = next((a.value for a in keywords), None)
-        elif isinstance(node, cst.Dict):
-            for element in node.elements:
-                if isinstance(element, cst.DictElement) and string_value(element.key) == name:
-                    found = element.value
-        else:
-            return node  # a variable or call result: not known to be unset
-        if found is None:
-            return None
-        node = found
-    return node
-
-
-def is_set(node: cst.BaseExpression) -> bool:
-    """Not a literal False, None, 0, empty string or empty list/tuple/dict."""
-    if isinstance(node, cst.Name):
-        return node.value not in ("False", "None")
-    if isinstance(node, cst.Integer):
-        return node.value != "0"
-    if isinstance(node, cst.List | cst.Tuple | cst.Dict | cst.Set):
-        return bool(node.elements)
-    if isinstance(node, cst.SimpleString):
-        return string_value(node) not in ("", None)
-    return True

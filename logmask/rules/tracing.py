@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from logmask.rules.arguments import is_set, redaction_argument
 from logmask.rules.base import NodeFix, Rule, RuleContext
 from logmask.rules.catalog import PII301, PII302, PII303
 from logmask.rules.fixes import code_of
@@ -55,7 +56,11 @@ class Tracing(Rule):
             return
         found = model.auto_tracing.get(api)
         if found is not None:
-            self.auto.append((call, *found))
+            auto, tracker = found
+            switched_off = auto.switch and not argument_set(call, auto.switch, missing=True)
+            redacted = any(argument_set(call, path) for path in auto.redacted_by)
+            if not (switched_off or redacted):
+                self.auto.append((call, auto, tracker))
             return
         tracker = model.trace_decorators.get(api)
         positional = [a for a in call.args if a.keyword is None and not a.star]
@@ -91,15 +96,16 @@ class Tracing(Rule):
         for call, auto, tracker in self.auto:
             if auto.patches and not (auto.patches & ctx.imported_roots):
                 continue
-            if ctx.redaction_registered(tracker.name):
+            if auto.redactable and ctx.redaction_registered(tracker.name):
                 continue
             ctx.statement = None
+            missing = redactor(tracker) if auto.redactable else "nothing"
             ctx.report(
                 "PII303",
                 call,
-                f"{auto.label} traces prompts and completions and {redactor(tracker)} redacts them",
+                f"{auto.label} traces prompts and completions and {missing} redacts them",
                 "medium",
-                self.module_fix(tracker),
+                self.auto_fix(tracker, call) if auto.redactable else None,
             )
 
     def check_function(
@@ -160,6 +166,18 @@ class Tracing(Rule):
             safe=setup.safe,
         )
 
+    def auto_fix(self, tracker: Tracker, call: cst.Call) -> NodeFix | None:
+        """Redact at the auto-tracing call when the tracker can (`weave.init(...)`), else set-up."""
+        setup = tracker.fix("call")
+        if setup is None:
+            return self.module_fix(tracker)
+        return NodeFix(
+            message=setup.message,
+            replacements=((call, add_keywords(call, setup.code)),),
+            imports=setup.imports,
+            safe=setup.safe,
+        )
+
     @staticmethod
     def module_fix(tracker: Tracker) -> NodeFix | None:
         setup = tracker.fix("module")
@@ -178,10 +196,25 @@ def redactor(tracker: Tracker) -> str:
     return tracker.missing_redaction
 
 
+def argument_set(call: cst.Call, path: tuple[str, ...], missing: bool = False) -> bool:
+    """Is the argument at `path` set (see `redaction_argument`)? `missing` if it is absent."""
+    found = redaction_argument(call, path)
+    return missing if found is None else is_set(found)
+
+
 def add_keywords(target: cst.BaseExpression, keywords: str) -> str:
-    """`weave.op` -> `weave.op(k=v)`; `weave.op(name="x")` -> `weave.op(name="x", k=v)`."""
+    """`weave.op` -> `weave.op(k=v)`; `weave.op(name="x")` -> `weave.op(name="x", k=v)`.
+
+    Keywords the call already has are kept as they are.
+    """
     if not isinstance(target, cst.Call):
         return f"{{}}({keywords})"
+    present = {a.keyword.value for a in target.args if a.keyword is not None}
+    keywords = ", ".join(
+        part.strip()
+        for part in keywords.split(",")
+        if part.strip() and part.split("=")[0].strip() not in present
+    )
     text = code_of(target)
     head, _, _ = text.rpartition(")")
     inner = head[len(code_of(target.func)) :].strip()

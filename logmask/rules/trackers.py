@@ -41,6 +41,12 @@ class AutoTrace:
     api: str
     label: str
     patches: frozenset[str] = frozenset()
+    # Argument paths of this call that redact what it traces (see `Redaction`).
+    redacted_by: tuple[tuple[str, ...], ...] = ()
+    # An argument path whose literal False turns the auto-tracing off.
+    switch: tuple[str, ...] = ()
+    # False: the tracker's registered redaction does not reach it (it logs elsewhere).
+    redactable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,8 @@ class Tracker:
     objects: Mapping[str, str] = field(default_factory=dict)
     attributes: Mapping[str, str] = field(default_factory=dict)
     bases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # API prefix -> the prefix it is another public spelling of (`mlflow.tracing.fluent`).
+    aliases: Mapping[str, str] = field(default_factory=dict)
     # type -> attributes whose assignment logs ("*": any attribute or item).
     assignments: Mapping[str, frozenset[str]] = field(default_factory=dict)
     trace_decorators: frozenset[str] = frozenset()
@@ -130,6 +138,12 @@ WANDB = Tracker(
         "wandb.Video": "data_or_path:-, caption:text",
         "wandb.Html": "data:text",
         "wandb.Run.alert": "title:text, text:text",
+        # LLM trace trees (wandb.sdk.data_types.trace_tree)
+        "wandb.sdk.data_types.trace_tree.Trace": "name:-, kind:-, status_code:-, "
+        "status_message:-, metadata:mapping, start_time_ms:-, end_time_ms:-, inputs:mapping, "
+        "outputs:mapping, model_dict:-",
+        "wandb.Trace.add_inputs_and_outputs": "inputs:mapping, outputs:mapping",
+        "wandb.Trace.add_metadata": "metadata:mapping",
     },
     objects={
         "wandb.init": "wandb.Run",
@@ -140,6 +154,7 @@ WANDB = Tracker(
         "wandb.Run.use_artifact": "wandb.Artifact",
         "wandb.use_artifact": "wandb.Artifact",
         "wandb.Table": "wandb.Table",
+        "wandb.sdk.data_types.trace_tree.Trace": "wandb.Trace",
     },
     attributes={
         "wandb.run": "wandb.Run",
@@ -168,6 +183,30 @@ WANDB = Tracker(
     ),
     anonymous_init=frozenset({"wandb.init"}),
     table_types=frozenset({"wandb.Table"}),
+    # W&B's LLM integrations record every prompt; W&B has no redaction hook for them.
+    auto_tracing=(
+        *(
+            AutoTrace(api, "WandbTracer")
+            for api in (
+                "wandb.integration.langchain.WandbTracer",
+                "wandb.integration.langchain.WandbTracer.init",
+                "wandb.integration.langchain.wandb_tracer.WandbTracer",
+                "wandb.integration.langchain.wandb_tracer.WandbTracer.init",
+            )
+        ),
+        AutoTrace("wandb.integration.openai.autolog", "wandb.integration.openai.autolog()"),
+        AutoTrace("wandb.integration.cohere.autolog", "wandb.integration.cohere.autolog()"),
+        *(
+            AutoTrace(f"{module}.{name}", name)
+            for module in (
+                "langchain.callbacks",
+                "langchain_community.callbacks",
+                "langchain_community.callbacks.wandb_callback",
+                "langchain_community.callbacks.tracers.wandb",
+            )
+            for name in ("WandbCallbackHandler", "WandbTracer", "wandb_tracing_enabled")
+        ),
+    ),
 )
 
 # ----------------------------------------------------------------- MLflow
@@ -236,9 +275,10 @@ MLFLOW = Tracker(
         "mlflow.genai.evaluate": "data:table",
         "mlflow.start_span": "name:-, span_type:-, attributes:mapping",
         "mlflow.start_span_no_context": "name:-, span_type:-, parent_span:-, inputs:mapping, "
-        "attributes:mapping",
+        "attributes:mapping, tags:mapping, metadata:mapping",
         "mlflow.update_current_trace": "tags:mapping, metadata:mapping, client_request_id:-, "
-        "request_preview:text, response_preview:text",
+        "request_preview:text, response_preview:text, state:-, model_id:-, session_id:-, "
+        "user:value",
         "mlflow.log_feedback": "trace_id:-, name:-, value:value, source:-, error:-, "
         "rationale:text, metadata:mapping, span_id:-",
         "mlflow.log_expectation": "trace_id:-, name:-, value:value, source:-, "
@@ -286,6 +326,8 @@ MLFLOW = Tracker(
         "mlflow.entities.span.LiveSpan": "mlflow.Span",
         "mlflow.tracing.fluent.start_span": "mlflow.Span",
     },
+    # mlflow 3 re-exports the fluent tracing API and assessments at the top level.
+    aliases={"mlflow.tracing.fluent": "mlflow", "mlflow.tracing.assessment": "mlflow"},
     trace_decorators=frozenset({"mlflow.trace", "mlflow.tracing.trace"}),
     auto_tracing=(
         *(AutoTrace(f"mlflow.{f}.autolog", f"mlflow.{f}.autolog()") for f in MLFLOW_GENAI_FLAVORS),
@@ -294,6 +336,16 @@ MLFLOW = Tracker(
             for api in (
                 "mlflow.langchain.langchain_tracer.MlflowLangchainTracer",
                 "mlflow.langchain.MlflowLangchainTracer",
+            )
+        ),
+        # LangChain's own MLflow callback logs prompts to runs, not spans: processors
+        # do not reach it.
+        *(
+            AutoTrace(f"{module}.MlflowCallbackHandler", "MlflowCallbackHandler", redactable=False)
+            for module in (
+                "langchain.callbacks",
+                "langchain_community.callbacks",
+                "langchain_community.callbacks.mlflow_callback",
             )
         ),
     ),
@@ -319,7 +371,216 @@ MLFLOW = Tracker(
     personal_keys={"mlflow.trace.user": "identity.id"},
 )
 
-BUILTIN: tuple[Tracker, ...] = (WANDB, MLFLOW)
+
+# ----------------------------------------------------------------- W&B Weave
+
+# Libraries whose LLM calls `weave.init` patches when the module imports them
+# (weave 0.54, `weave.integrations.patch.INTEGRATION_MODULE_MAPPING`).
+WEAVE_PATCHED = frozenset(
+    {
+        "agents",
+        "openai",
+        "anthropic",
+        "mistralai",
+        "groq",
+        "litellm",
+        "cerebras",
+        "cohere",
+        "google",
+        "vertexai",
+        "huggingface_hub",
+        "instructor",
+        "dspy",
+        "crewai",
+        "crewai_tools",
+        "notdiamond",
+        "mcp",
+        "langchain",
+        "langchain_core",
+        "langchain_openai",
+        "langchain_anthropic",
+        "langchain_community",
+        "langchain_nvidia_ai_endpoints",
+        "llama_index",
+        "smolagents",
+        "claude_agent_sdk",
+        "autogen",
+    }
+)
+WEAVE_PATCHERS = (
+    "patch_openai",
+    "patch_anthropic",
+    "patch_mistral",
+    "patch_groq",
+    "patch_litellm",
+    "patch_cerebras",
+    "patch_cohere",
+    "patch_google_genai",
+    "patch_vertexai",
+    "patch_huggingface",
+    "patch_instructor",
+    "patch_dspy",
+    "patch_crewai",
+    "patch_notdiamond",
+    "patch_langchain",
+    "patch_llamaindex",
+    "patch_smolagents",
+    "patch_autogen",
+    "patch_openai_agents",
+    "patch_claude_agent_sdk",
+    "patch_nvidia",
+    "patch_fastmcp",
+)
+WEAVE_RECORD_REDACTION = "postprocess_inputs=logmask.redact_inputs, " + (
+    "postprocess_output=logmask.redact_output"
+)
+
+WEAVE = Tracker(
+    name="weave",
+    modules=frozenset({"weave"}),
+    signatures={
+        "weave.Dataset": "name:-, description:text, ref:-, rows:records",
+        "weave.dataset.Dataset": "name:-, description:text, ref:-, rows:records",
+        "weave.Table": "rows:records",
+        "weave.publish": "obj:table, name:-",
+        "weave.Evaluation": "name:-, description:-, ref:-, dataset:records",
+        "weave.EvaluationLogger": "name:-, model:-, dataset:records, eval_attributes:mapping",
+        "weave.EvaluationLogger.log_prediction": "inputs:mapping",
+        "weave.attributes": "attributes:mapping",
+        "weave.log_call": "op:-, inputs:mapping, output:-, parent:-, attributes:mapping",
+    },
+    objects={"weave.EvaluationLogger": "weave.EvaluationLogger"},
+    aliases={"weave.trace.api": "weave", "weave.trace.op": "weave"},
+    trace_decorators=frozenset({"weave.op"}),
+    op_redaction={"weave.op": ("postprocess_inputs",)},
+    auto_tracing=(
+        AutoTrace(
+            "weave.init",
+            "weave.init() with an LLM client library",
+            patches=WEAVE_PATCHED,
+            switch=("settings", "implicitly_patch_integrations"),
+        ),
+        *(
+            AutoTrace(
+                f"weave.integrations.{name}",
+                f"weave.integrations.{name}()",
+                redacted_by=(("settings", "op_settings", "postprocess_inputs"),),
+            )
+            for name in WEAVE_PATCHERS
+        ),
+        AutoTrace(
+            "weave.integrations.openai_agents.openai_agents.WeaveTracingProcessor",
+            "WeaveTracingProcessor",
+        ),
+    ),
+    # Client-wide: every op and every patched LLM call of the process.
+    redaction=(
+        Redaction("weave.init", ("settings", "redact_pii")),
+        Redaction("weave.init", ("postprocess_inputs",)),
+        Redaction("weave.init", ("global_postprocess_inputs",)),
+    ),
+    fixes=(
+        Setup(
+            where="decorator",
+            code=WEAVE_RECORD_REDACTION,
+            message="Record this op's inputs and output through logmask.redact_inputs / "
+            "redact_output",
+            imports=("import logmask",),
+            safe=True,
+        ),
+        Setup(
+            where="call",
+            code=WEAVE_RECORD_REDACTION,
+            message="Record every op and patched LLM call of this client through "
+            "logmask.redact_inputs / redact_output",
+            imports=("import logmask",),
+            safe=False,
+        ),
+    ),
+)
+
+# ----------------------------------------------------------------- framework loggers
+
+
+def _spellings(modules: Iterable[str], names: Iterable[str]) -> list[str]:
+    return [f"{m}.{n}" for m in modules for n in names]
+
+
+LIGHTNING_LOGGERS = {
+    # class -> (submodule, the tracker type of its `.experiment`)
+    "WandbLogger": ("wandb", "wandb.Run"),
+    "MLFlowLogger": ("mlflow", "mlflow.MlflowClient"),
+    "CometLogger": ("comet", None),
+    "NeptuneLogger": ("neptune", None),
+}
+LIGHTNING_PACKAGES = ("lightning.pytorch", "pytorch_lightning")
+LIGHTNING_MODULES = (
+    "lightning.LightningModule",
+    *_spellings(
+        LIGHTNING_PACKAGES,
+        ("LightningModule", "core.LightningModule", "core.module.LightningModule"),
+    ),
+)
+
+LIGHTNING = Tracker(
+    name="lightning",
+    signatures={
+        "lightning.Logger.log_hyperparams": "params:mapping",
+        "lightning.Logger.log_metrics": "metrics:mapping, step:-",
+        "lightning.Logger.log_table": "key:-, columns:columns, data:records, dataframe:table, "
+        "step:-",
+        "lightning.Logger.log_text": "key:-, columns:columns, data:records, dataframe:table, "
+        "step:-",
+        # a generic logger's `.experiment`: a W&B run or an MLflow client
+        "lightning.Experiment.log": "data:mapping",
+    },
+    objects={
+        **{
+            api: f"lightning.{name}"
+            for name, (sub, _) in LIGHTNING_LOGGERS.items()
+            for api in _spellings(
+                [f"{p}.loggers" for p in LIGHTNING_PACKAGES]
+                + [f"{p}.loggers.{sub}" for p in LIGHTNING_PACKAGES],
+                [name],
+            )
+        },
+        **dict.fromkeys(
+            ["lightning.Trainer", *_spellings(LIGHTNING_PACKAGES, ["Trainer"])], "lightning.Trainer"
+        ),
+    },
+    attributes={
+        **{f"lightning.{n}.experiment": t for n, (_, t) in LIGHTNING_LOGGERS.items() if t},
+        "lightning.Logger.experiment": "lightning.Experiment",
+        "lightning.Trainer.logger": "lightning.Logger",
+        **{f"{module}.logger": "lightning.Logger" for module in LIGHTNING_MODULES},
+    },
+    bases={
+        **{f"lightning.{name}": ("lightning.Logger",) for name in LIGHTNING_LOGGERS},
+        "lightning.Experiment": ("wandb.Run", "mlflow.MlflowClient"),
+    },
+)
+
+ACCELERATE = Tracker(
+    name="accelerate",
+    signatures={
+        "accelerate.Accelerator.init_trackers": "project_name:-, config:mapping, init_kwargs:-",
+        "accelerate.Accelerator.log": "values:mapping, step:-, log_kwargs:-",
+        "accelerate.Tracker.log": "values:mapping, step:-",
+        "accelerate.Tracker.store_init_configuration": "values:mapping",
+    },
+    objects={
+        "accelerate.Accelerator": "accelerate.Accelerator",
+        "accelerate.accelerator.Accelerator": "accelerate.Accelerator",
+        "accelerate.Accelerator.get_tracker": "accelerate.Tracker",
+        # subclasses of GeneralTracker are trackers too
+        "accelerate.tracking.GeneralTracker": "accelerate.Tracker",
+    },
+    attributes={"accelerate.Tracker.tracker": "wandb.Run"},
+    # `get_tracker("wandb", unwrap=True)` is the run itself.
+    bases={"accelerate.Tracker": ("wandb.Run",)},
+)
+
+BUILTIN: tuple[Tracker, ...] = (WANDB, MLFLOW, WEAVE, LIGHTNING, ACCELERATE)
 
 
 # ----------------------------------------------------------------- the model
@@ -334,6 +595,7 @@ class TrackerModel:
         self.objects: dict[str, str] = {}
         self.attributes: dict[str, str] = {}
         self.bases: dict[str, tuple[str, ...]] = {}
+        self.aliases: dict[str, str] = {}
         self.assignments: dict[str, frozenset[str]] = {}
         self.trace_decorators: dict[str, Tracker] = {}
         self.auto_tracing: dict[str, tuple[AutoTrace, Tracker]] = {}
@@ -351,6 +613,7 @@ class TrackerModel:
             self.objects.update(row.objects)
             self.attributes.update(row.attributes)
             self.bases.update(row.bases)
+            self.aliases.update(row.aliases)
             self.assignments.update(row.assignments)
             self.trace_decorators.update(dict.fromkeys(row.trace_decorators, row))
             self.auto_tracing.update({a.api: (a, row) for a in row.auto_tracing})
@@ -378,10 +641,28 @@ class TrackerModel:
                 self._wild.append((head, tail, sig))
             else:
                 self._exact[api] = sig
-        self.modules = frozenset(modules | {api.split(".")[0] for api in self.apis()})
+        self.modules = frozenset(modules | {api.split(".")[0] for api in self._apis()})
+
+    def canonical(self, api: str) -> str:
+        """The spelling the table uses (`mlflow.tracing.fluent.trace` -> `mlflow.trace`)."""
+        for alias, target in self.aliases.items():
+            if api.startswith(alias) and api[len(alias) : len(alias) + 1] == ".":
+                return target + api[len(alias) :]
+        return api
 
     def apis(self) -> frozenset[str]:
-        """Every API the analysis reacts to (the candidate stage keeps files reaching one)."""
+        """Every API the analysis reacts to (the candidate stage keeps files reaching one),
+        in every spelling."""
+        names = self._apis()
+        spelled = {
+            alias + name[len(target) :]
+            for alias, target in self.aliases.items()
+            for name in names
+            if name.startswith(target + ".")
+        }
+        return names | spelled
+
+    def _apis(self) -> frozenset[str]:
         return frozenset(
             {
                 *self.signatures,
