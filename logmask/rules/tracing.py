@@ -62,16 +62,16 @@ class Tracing(Rule):
             if not (switched_off or redacted):
                 self.auto.append((call, auto, tracker))
             return
-        tracker = model.trace_decorators.get(api)
+        decorating = model.trace_decorators.get(api)
         positional = [a for a in call.args if a.keyword is None and not a.star]
         # `traced = weave.op(fn)`: the function is traced where it is defined.
         if (
-            tracker is not None
+            decorating is not None
             and positional
             and isinstance(positional[0].value, cst.Name)
             and not any(self.redacts(a, api, ctx) for a in call.args)
         ):
-            self.wrapped.append((call, positional[0].value.value, api, tracker))
+            self.wrapped.append((call, positional[0].value.value, api, decorating))
 
     @staticmethod
     def redacts(arg: cst.Arg, api: str, ctx: RuleContext) -> bool:
