@@ -55,8 +55,11 @@ def redact_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return recorded
 
 
-def redact_output(output: Any) -> Any:
-    """The op's return value as it should be recorded (strings redacted at any depth)."""
+def redact_output(output: Any, **_context: Any) -> Any:
+    """The op's return value as it should be recorded (strings redacted at any depth).
+
+    Extra keyword arguments are ignored, so it also serves as a Langfuse ``mask``.
+    """
     try:
         return walk(output, None, _decide, scalar_masker(), False, None, text_leaves=True)
     except Exception as exc:

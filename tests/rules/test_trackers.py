@@ -7,6 +7,7 @@ made-up tracing tracker through configuration alone.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -362,7 +363,7 @@ TRACELY = {
 
 
 def tracely_config() -> Config:
-    return parse_config({"trackers": {"tracely": TRACELY}}, __import__("pathlib").Path("p.toml"))
+    return parse_config({"trackers": {"tracely": TRACELY}}, Path("p.toml"))
 
 
 @pytest.mark.parametrize(
@@ -408,7 +409,7 @@ def test_configured_tracker_fix_inserts_its_setup() -> None:
 )
 def test_bad_rows_name_the_key(row: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        parse_config({"trackers": {"tracely": row}}, __import__("pathlib").Path("p.toml"))
+        parse_config({"trackers": {"tracely": row}}, Path("p.toml"))
 
 
 def test_user_row_attributes_and_objects() -> None:
@@ -433,3 +434,32 @@ def test_user_row_attributes_and_objects() -> None:
     linter = Linter(Config())
     linter.sinks = model
     assert [f.code for f in linter.check_source(source.encode(), "b.py").findings] == ["PII101"]
+
+
+def test_configured_tracker_end_to_end_through_the_cli(tmp_path: Path) -> None:
+    """pyproject.toml alone teaches logmask a tracing tracker: check, fix, check again."""
+    import json
+
+    from tests.integrations.conftest import run
+
+    (tmp_path / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """\
+            [tool.logmask.trackers.tracely]
+            trace-decorators = ["tracely.traced"]
+            redaction = { "tracely.init" = "settings.redact" }
+            setup = 'tracely.init(settings={"redact": True})'
+            """
+        ),
+        encoding="utf-8",
+    )
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import tracely\n\n\n@tracely.traced\ndef lookup(customer_email):\n    return 1\n",
+        encoding="utf-8",
+    )
+    found = json.loads(run("check", "--format", "json", "app.py", cwd=tmp_path).stdout)
+    assert [(f["line"], f["code"]) for f in found] == [(5, "PII301")]
+    fixed = run("check", "--fix", "--unsafe-fixes", "app.py", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert 'tracely.init(settings={"redact": True})' in app.read_text(encoding="utf-8")
