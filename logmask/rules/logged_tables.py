@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from logmask.evidence.values import ValueEvidence, redact_for_display, strongest_value
 from logmask.findings import Confidence
 from logmask.rules.base import NodeFix, Rule, RuleContext
 from logmask.rules.catalog import PII201, PII202, PII203
@@ -39,6 +40,17 @@ class LoggedTables(Rule):
                 if evidence.confidence == "high":
                     confidence = "high"
         what = self.describe(value)
+        named_by = self.columns_named_by_values(value, ctx)
+        if named_by is not None and not personal:
+            column, hit = named_by
+            return ctx.report(
+                "PII103",
+                item.anchor,
+                f"{item.where} logs {what}{{origin}} with a column named by {hit.label} "
+                f"({redact_for_display(column, hit)})",
+                hit.confidence,
+                origin=value.origin,
+            )
         if personal:
             columns = ", ".join(f"'{c}'" for c in personal)
             return ctx.report(
@@ -72,6 +84,15 @@ class LoggedTables(Rule):
                 self.fix(item, value, ctx, text_columns, text=True),
             )
         return False
+
+    @staticmethod
+    def columns_named_by_values(value: Value, ctx: RuleContext) -> tuple[str, ValueEvidence] | None:
+        """A column whose name is itself a personal value (one column per customer e-mail)."""
+        for column in value.personal_candidates:
+            hit = strongest_value(column)
+            if hit is not None and ctx.confident(hit.confidence):
+                return column, hit
+        return None
 
     @staticmethod
     def describe(value: Value) -> str:

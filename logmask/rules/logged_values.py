@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import libcst as cst
+
 from logmask.evidence.names import NameEvidence
 from logmask.evidence.values import find_values, redact_for_display, strongest_value
+from logmask.findings import Confidence
 from logmask.rules.base import NodeFix, Rule, RuleContext
 from logmask.rules.catalog import PII101, PII102, PII103
 from logmask.rules.fixes import inside, wrap_template
@@ -21,6 +24,8 @@ class LoggedValues(Rule):
     def on_item(self, item: LoggedItem, ctx: RuleContext) -> bool:
         if item.shape in ("table", "path", "mapping"):
             return False
+        if self.check_literal_key(item, ctx):
+            return True
         value = item.value
         if value.is_tabular or value.media or value.masked:
             return False
@@ -52,6 +57,25 @@ class LoggedValues(Rule):
                 wrap_fix(item, ctx, "mask"),
             )
         return self.check_literal(item, value, ctx)
+
+    def check_literal_key(self, item: LoggedItem, ctx: RuleContext) -> bool:
+        """A personal value written as the key: `wandb.log({"ann@corp.de": 0.93})`.
+
+        A metric or parameter named by a person's e-mail address is stored and
+        shown like any value. Keys such as `recall@10` hold no address.
+        """
+        key, node = item.key, item.key_node
+        if key is None or not isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+            return False
+        hit = strongest_value(key)
+        if hit is None or not ctx.confident(hit.confidence):
+            return False
+        return ctx.report(
+            "PII103",
+            node,
+            f"{item.where} logs a key holding {hit.label} ({redact_for_display(key, hit)})",
+            hit.confidence,
+        )
 
     def check_key_expression(self, item: LoggedItem, ctx: RuleContext) -> bool:
         """An f-string key: its text says what is logged, its fields may embed personal data."""
@@ -123,8 +147,8 @@ def fixture_downgrade(evidence: NameEvidence, text: str) -> NameEvidence:
     """
     if find_values(text):
         return evidence
-    lower = {"high": "medium", "medium": "low", "low": "low"}[evidence.confidence]
-    return replace(evidence, confidence=lower)
+    lower: dict[str, Confidence] = {"high": "medium", "medium": "low", "low": "low"}
+    return replace(evidence, confidence=lower[evidence.confidence])
 
 
 def describe(evidence: NameEvidence) -> str:
