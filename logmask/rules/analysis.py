@@ -74,6 +74,7 @@ class ModuleAnalysis(TabularFlow):
         self.rules = rules
         self.sinks = sinks
         ctx.trackers = sinks
+        ctx.module = module
         self.functions: dict[str, FunctionInfo] = {}
         self.methods: dict[tuple[str, str], FunctionInfo] = {}
         self.class_attrs: dict[str, dict[str, Value]] = {}
@@ -335,9 +336,11 @@ class ModuleAnalysis(TabularFlow):
             return
         info.state = "running"
         saved = (self.function, self.class_name, self.ctx.current_function, self.ctx.statement)
+        saved_node = self.ctx.current_function_node
         self.function = info
         self.class_name = info.class_name
         self.ctx.current_function = info.node.name.value
+        self.ctx.current_function_node = info.node
         scope = Scope(parent=parent)
         params = info.node.params
         all_params = [*params.posonly_params, *params.params, *params.kwonly_params]
@@ -365,6 +368,7 @@ class ModuleAnalysis(TabularFlow):
         finally:
             self.deferred = nested_saved
             self.function, self.class_name, self.ctx.current_function, self.ctx.statement = saved
+            self.ctx.current_function_node = saved_node
             info.state = "done"
 
     def annotation_value(self, node: cst.BaseExpression, scope: Scope) -> Value:

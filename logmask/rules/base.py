@@ -129,6 +129,9 @@ class RuleContext:
         return evidence
 
     current_function: str | None = None
+    # The function being analysed and the module (for rules that follow values themselves).
+    current_function_node: cst.FunctionDef | None = None
+    module: cst.Module | None = None
 
     def redaction_registered(self, tracker: str) -> bool:
         """Config says so, this module registers it for `tracker`, or a project module it

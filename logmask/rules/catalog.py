@@ -231,6 +231,60 @@ PII203 = RuleDoc(
 )
 
 
+# ------------------------------------------------------------------ end-user text
+
+PII104 = RuleDoc(
+    code="PII104",
+    name="end-user-text-logged",
+    summary="End-user text (a user's message, question or request) reaches a tracker log.",
+    why=(
+        "What users type into a chat or a form carries their names, e-mail addresses, "
+        "account numbers and health details. Logged to a run (`run.log`, `log_text`, "
+        "`log_dict`, a `wandb.Table`), it is kept and shown to everyone with access to "
+        'the project. Dataset text (`batch["prompt"]`) and prompt templates are not '
+        "end-user text and are not reported."
+    ),
+    leaking=(
+        "import wandb\n\nrun = wandb.init()\n\n\ndef handle(request: dict) -> str:\n"
+        '    question = request["messages"][-1]["content"]\n'
+        '    run.log({"last_question": question})\n'
+        '    return "answer"\n'
+    ),
+    fixed=(
+        "import logmask\nimport wandb\n\nrun = wandb.init()\n\n\n"
+        "def handle(request: dict) -> str:\n"
+        '    question = request["messages"][-1]["content"]\n'
+        '    run.log({"last_question": logmask.redact_text(question)})\n'
+        '    return "answer"\n'
+    ),
+    fix_safety="Safe: the value is wrapped in `logmask.redact_text`, which replaces the "
+    "e-mail addresses, phone numbers, card numbers and identifiers inside it by markers; "
+    "tables are reported without a fix (redact their text columns with `mask_records`)."
+    + UNSAFE_WHERE_DEFINED,
+    flag=(
+        "import mlflow\n\n\ndef respond(message: str, history: list) -> str:\n"
+        '    mlflow.log_text(message, "last_message.txt")\n'
+        '    return "ok"\n',
+        "import mlflow\nfrom langchain_core.callbacks import BaseCallbackHandler\n\n\n"
+        "class Logger(BaseCallbackHandler):\n"
+        "    def on_llm_start(self, serialized, prompts, **kwargs):\n"
+        '        mlflow.log_dict({"prompts": prompts}, "prompts.json")\n',
+        'import wandb\n\nquestion = input("You: ")\nwandb.log({"question": question})\n',
+    ),
+    no_flag=(
+        "import wandb\n\n\ndef log_samples(run, dataset) -> None:\n"
+        "    for row in dataset:\n"
+        '        run.log({"prompt": row["prompt"]})\n',
+        "import wandb\n\n\ndef handle(request: dict) -> str:\n"
+        '    wandb.log({"temperature": request["temperature"], '
+        '"length": len(request["message"])})\n'
+        '    return "ok"\n',
+        'import wandb\n\nSYSTEM = "You are helpful."\n\n\ndef handle(question: str) -> None:\n'
+        '    wandb.log({"system_prompt": SYSTEM, "template": f"Answer: {SYSTEM}"})\n',
+    ),
+)
+
+
 # ------------------------------------------------------------------ tracing
 
 REDACTION_SETUP = MLFLOW_SETUP.code
@@ -345,6 +399,7 @@ RULES: dict[str, RuleDoc] = {
         PII101,
         PII102,
         PII103,
+        PII104,
         PII201,
         PII202,
         PII203,

@@ -106,6 +106,9 @@ class Tracker:
     table_types: frozenset[str] = frozenset()
     # What the finding says is missing: "... and nothing redacts it".
     missing_redaction: str = "nothing"
+    # Sinks whose data goes to traces (spans, previews), which the tracker's redaction
+    # covers; the others log to runs.
+    trace_sinks: frozenset[str] = frozenset()
 
     def fix(self, where: str) -> Setup | None:
         return next((f for f in self.fixes if f.where == where), None)
@@ -369,6 +372,22 @@ MLFLOW = Tracker(
         }
     ),
     personal_keys={"mlflow.trace.user": "identity.id"},
+    trace_sinks=frozenset(
+        {
+            "mlflow.start_span",
+            "mlflow.start_span_no_context",
+            "mlflow.update_current_trace",
+            "mlflow.Span.set_inputs",
+            "mlflow.Span.set_outputs",
+            "mlflow.Span.set_attribute",
+            "mlflow.Span.set_attributes",
+            "mlflow.MlflowClient.set_trace_tag",
+            "mlflow.MlflowClient.start_span",
+            "mlflow.MlflowClient.start_trace",
+            "mlflow.MlflowClient.end_span",
+            "mlflow.MlflowClient.end_trace",
+        }
+    ),
 )
 
 
@@ -450,6 +469,7 @@ WEAVE = Tracker(
         "weave.log_call": "op:-, inputs:mapping, output:-, parent:-, attributes:mapping",
     },
     objects={"weave.EvaluationLogger": "weave.EvaluationLogger"},
+    trace_sinks=frozenset({"weave.attributes", "weave.log_call"}),
     aliases={"weave.trace.api": "weave", "weave.trace.op": "weave"},
     trace_decorators=frozenset({"weave.op"}),
     op_redaction={"weave.op": ("postprocess_inputs",)},
@@ -603,6 +623,7 @@ class TrackerModel:
         self.op_redaction: dict[str, tuple[str, ...]] = {}
         self.redaction_resets: dict[str, Tracker] = {}
         self.personal_keys: dict[str, str] = {}
+        self.trace_sinks: dict[str, Tracker] = {}
         dataset_wrappers: set[str] = set()
         media: set[str] = set()
         anonymous: set[str] = set()
@@ -622,6 +643,7 @@ class TrackerModel:
             self.op_redaction.update(row.op_redaction)
             self.redaction_resets.update(dict.fromkeys(row.redaction_resets, row))
             self.personal_keys.update(row.personal_keys)
+            self.trace_sinks.update(dict.fromkeys(row.trace_sinks, row))
             dataset_wrappers |= row.dataset_wrappers
             media |= row.media_types
             anonymous |= row.anonymous_init
@@ -740,6 +762,7 @@ ROW_KEYS = {
     "redaction": "table",
     "op-redaction": "table",
     "redaction-resets": "apis",
+    "trace-sinks": "apis",
     "setup": "string",
 }
 
@@ -790,6 +813,7 @@ def parse_tracker_table(name: str, table: Mapping[str, Any]) -> Tracker:
         redaction=redaction,
         op_redaction=op_redaction,
         redaction_resets=frozenset(table.get("redaction-resets", ())),
+        trace_sinks=frozenset(table.get("trace-sinks", ())),
         fixes=fixes,
     )
 
