@@ -114,7 +114,8 @@ class EndUserText(Rule):
         node = item.anchor
         if node is None:
             return False
-        fix = None if item.shape == "table" else wrap_fix(item, ctx, "redact_text")
+        table = item.shape == "table" or item.value.is_tabular
+        fix = None if table else wrap_fix(item, ctx, "redact_text")
         return ctx.report(
             "PII104",
             node,
@@ -161,7 +162,7 @@ class EndUserText(Rule):
         if names is None:
             return None
         node = item.value_node
-        if item.shape == "table" and isinstance(node, cst.Call):
+        if (item.shape == "table" or item.value.kind == "table") and isinstance(node, cst.Call):
             return first(self.reason(a.value, names) for a in node.args)
         return self.reason(node, names) if isinstance(node, cst.BaseExpression) else None
 
