@@ -94,7 +94,7 @@ class Tracing(Rule):
                 continue
             self.check_function(traced.node, traced.decorator, traced.api, traced.tracker, ctx)
         for call, auto, tracker in self.auto:
-            if auto.patches and not (auto.patches & ctx.imported_roots):
+            if auto.patches and not ctx.imports_any(auto.patches):
                 continue
             if auto.redactable and ctx.redaction_registered(tracker.name):
                 continue

@@ -34,8 +34,8 @@ from logmask.rules.sinks import Signature, parse_signature
 class AutoTrace:
     """A call after which every LLM call is traced (PII303 unless redaction is registered).
 
-    With `patches`, only when the module imports one of those libraries
-    (`weave.init` patches the LLM clients it finds).
+    With `patches`, only when the module imports one of those modules or a
+    submodule of one (`weave.init` patches the LLM clients it finds).
     """
 
     api: str
@@ -386,7 +386,9 @@ WEAVE_PATCHED = frozenset(
         "litellm",
         "cerebras",
         "cohere",
-        "google",
+        "google.adk",
+        "google.genai",
+        "google.generativeai",
         "vertexai",
         "huggingface_hub",
         "instructor",

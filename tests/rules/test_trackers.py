@@ -463,3 +463,19 @@ def test_configured_tracker_end_to_end_through_the_cli(tmp_path: Path) -> None:
     fixed = run("check", "--fix", "--unsafe-fixes", "app.py", cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert 'tracely.init(settings={"redact": True})' in app.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("imports", "flagged"),
+    [
+        ("from google import genai\n", True),
+        ("import google.generativeai as genai\n", True),
+        ("from google.protobuf import json_format\n", False),
+        ("from google.cloud import storage\n", False),
+        ("from openai import OpenAI\n", True),
+        ("from openai_helpers import x\n", False),
+    ],
+)
+def test_weave_init_needs_a_patched_library(imports: str, flagged: bool) -> None:
+    found = lines("import weave\n" + imports + "weave.init('p')\n")
+    assert found == ([(3, "PII303")] if flagged else [])
