@@ -1,8 +1,9 @@
 """Runtime masking helpers that the linter's fixes insert into users' code.
 
 Pure Python plus hashlib: pandas is imported only by ``mask_dataframe`` when it
-is given a DataFrame, mlflow and weave never (``redact_span`` only calls the span's own
-methods; ``redact_inputs`` only sees plain values), Presidio only when installed and text is redacted.
+is given a DataFrame, mlflow and weave never (``redact_span`` only calls the
+span's own methods; ``redact_inputs`` sees plain values), Presidio only when
+installed and text is redacted.
 """
 
 from __future__ import annotations
