@@ -104,6 +104,9 @@ class Tracker:
     personal_keys: Mapping[str, str] = field(default_factory=dict)
     anonymous_init: frozenset[str] = frozenset()
     table_types: frozenset[str] = frozenset()
+    # Calls that make a module an evaluation harness: what its traced functions and
+    # auto-traced LLM calls receive is dataset rows, not end users' text.
+    evaluations: frozenset[str] = frozenset()
     # What the finding says is missing: "... and nothing redacts it".
     missing_redaction: str = "nothing"
 
@@ -369,6 +372,7 @@ MLFLOW = Tracker(
         }
     ),
     personal_keys={"mlflow.trace.user": "identity.id"},
+    evaluations=frozenset({"mlflow.evaluate", "mlflow.genai.evaluate"}),
 )
 
 
@@ -452,6 +456,7 @@ WEAVE = Tracker(
         "weave.log_call": "op:-, inputs:mapping, output:-, parent:-, attributes:mapping",
     },
     objects={"weave.EvaluationLogger": "weave.EvaluationLogger"},
+    evaluations=frozenset({"weave.Evaluation", "weave.EvaluationLogger"}),
     aliases={"weave.trace.api": "weave", "weave.trace.op": "weave"},
     trace_decorators=frozenset({"weave.op"}),
     op_redaction={"weave.op": ("postprocess_inputs",)},
@@ -605,6 +610,7 @@ class TrackerModel:
         self.op_redaction: dict[str, tuple[str, ...]] = {}
         self.redaction_resets: dict[str, Tracker] = {}
         self.personal_keys: dict[str, str] = {}
+        evaluations: set[str] = set()
         dataset_wrappers: set[str] = set()
         media: set[str] = set()
         anonymous: set[str] = set()
@@ -624,12 +630,14 @@ class TrackerModel:
             self.op_redaction.update(row.op_redaction)
             self.redaction_resets.update(dict.fromkeys(row.redaction_resets, row))
             self.personal_keys.update(row.personal_keys)
+            evaluations |= row.evaluations
             dataset_wrappers |= row.dataset_wrappers
             media |= row.media_types
             anonymous |= row.anonymous_init
             tables |= row.table_types
             modules |= row.modules
         self.signatures = signatures
+        self.evaluations = frozenset(evaluations)
         self.dataset_wrappers = frozenset(dataset_wrappers)
         self.media_types = frozenset(media)
         self.anonymous_init = frozenset(anonymous)
@@ -673,6 +681,7 @@ class TrackerModel:
                 *self.trace_decorators,
                 *self.auto_tracing,
                 *self.redaction,
+                *self.evaluations,
                 *self.media_types,
                 *self.dataset_wrappers,
             }
@@ -734,6 +743,7 @@ def builtin_model() -> TrackerModel:
 DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_*]\w*)+$")
 ROW_KEYS = {
     "modules": "names",
+    "evaluations": "apis",
     "sinks": "table",
     "objects": "table",
     "attributes": "table",
@@ -793,6 +803,7 @@ def parse_tracker_table(name: str, table: Mapping[str, Any]) -> Tracker:
         op_redaction=op_redaction,
         redaction_resets=frozenset(table.get("redaction-resets", ())),
         fixes=fixes,
+        evaluations=frozenset(table.get("evaluations", ())),
     )
 
 
