@@ -263,7 +263,7 @@ class ModuleAnalysis(TabularFlow):
         """Remember project imports: one of them may register span processors."""
         root = module.split(".")[0]
         if level == 0 and root:
-            self.ctx.imported_roots.add(root)
+            self.ctx.imported_modules.add(module)
         if level == 0 and (not root or root in self.sinks.modules | {"logmask"}):
             return
         self.ctx.imports.append((module, level))

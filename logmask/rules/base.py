@@ -108,8 +108,8 @@ class RuleContext:
     statement: cst.CSTNode | None = None
     suppressed_functions: set[str] = field(default_factory=set)
     imports: list[tuple[str, int]] = field(default_factory=list)
-    # Top-level modules the file imports (auto-patching tracers depend on them).
-    imported_roots: set[str] = field(default_factory=set)
+    # Modules the file imports, `from a import b` as `a.b` (auto-patching depends on them).
+    imported_modules: set[str] = field(default_factory=set)
     internal_errors: list[str] = field(default_factory=list)
     # Trackers this module registers redaction for (last word wins: a reset removes one).
     redacted_trackers: set[str] = field(default_factory=set)
@@ -142,6 +142,13 @@ class RuleContext:
             self.module_registers_processors(module, level) for module, level in self.imports
         )
         return self.options.span_processors_registered
+
+    def imports_any(self, prefixes: frozenset[str]) -> bool:
+        """Does the file import one of these modules (or a submodule of one)?"""
+        return any(
+            name in prefixes or any(name.startswith(p + ".") for p in prefixes)
+            for name in self.imported_modules
+        )
 
     def confident(self, confidence: Confidence) -> bool:
         return CONFIDENCE_RANK[confidence] >= CONFIDENCE_RANK[self.options.min_confidence]

@@ -34,8 +34,8 @@ from logmask.rules.sinks import Signature, parse_signature
 class AutoTrace:
     """A call after which every LLM call is traced (PII303 unless redaction is registered).
 
-    With `patches`, only when the module imports one of those libraries
-    (`weave.init` patches the LLM clients it finds).
+    With `patches`, only when the module imports one of those modules or a
+    submodule of one (`weave.init` patches the LLM clients it finds).
     """
 
     api: str
@@ -104,6 +104,9 @@ class Tracker:
     personal_keys: Mapping[str, str] = field(default_factory=dict)
     anonymous_init: frozenset[str] = frozenset()
     table_types: frozenset[str] = frozenset()
+    # Calls that make a module an evaluation harness: what its traced functions and
+    # auto-traced LLM calls receive is dataset rows, not end users' text.
+    evaluations: frozenset[str] = frozenset()
     # What the finding says is missing: "... and nothing redacts it".
     missing_redaction: str = "nothing"
     # Sinks whose data goes to traces (spans, previews), which the tracker's redaction
@@ -388,6 +391,7 @@ MLFLOW = Tracker(
             "mlflow.MlflowClient.end_trace",
         }
     ),
+    evaluations=frozenset({"mlflow.evaluate", "mlflow.genai.evaluate"}),
 )
 
 
@@ -405,7 +409,9 @@ WEAVE_PATCHED = frozenset(
         "litellm",
         "cerebras",
         "cohere",
-        "google",
+        "google.adk",
+        "google.genai",
+        "google.generativeai",
         "vertexai",
         "huggingface_hub",
         "instructor",
@@ -470,6 +476,7 @@ WEAVE = Tracker(
     },
     objects={"weave.EvaluationLogger": "weave.EvaluationLogger"},
     trace_sinks=frozenset({"weave.attributes", "weave.log_call"}),
+    evaluations=frozenset({"weave.Evaluation", "weave.EvaluationLogger"}),
     aliases={"weave.trace.api": "weave", "weave.trace.op": "weave"},
     trace_decorators=frozenset({"weave.op"}),
     op_redaction={"weave.op": ("postprocess_inputs",)},
@@ -624,6 +631,7 @@ class TrackerModel:
         self.redaction_resets: dict[str, Tracker] = {}
         self.personal_keys: dict[str, str] = {}
         self.trace_sinks: dict[str, Tracker] = {}
+        evaluations: set[str] = set()
         dataset_wrappers: set[str] = set()
         media: set[str] = set()
         anonymous: set[str] = set()
@@ -644,12 +652,14 @@ class TrackerModel:
             self.redaction_resets.update(dict.fromkeys(row.redaction_resets, row))
             self.personal_keys.update(row.personal_keys)
             self.trace_sinks.update(dict.fromkeys(row.trace_sinks, row))
+            evaluations |= row.evaluations
             dataset_wrappers |= row.dataset_wrappers
             media |= row.media_types
             anonymous |= row.anonymous_init
             tables |= row.table_types
             modules |= row.modules
         self.signatures = signatures
+        self.evaluations = frozenset(evaluations)
         self.dataset_wrappers = frozenset(dataset_wrappers)
         self.media_types = frozenset(media)
         self.anonymous_init = frozenset(anonymous)
@@ -693,6 +703,7 @@ class TrackerModel:
                 *self.trace_decorators,
                 *self.auto_tracing,
                 *self.redaction,
+                *self.evaluations,
                 *self.media_types,
                 *self.dataset_wrappers,
             }
@@ -754,6 +765,7 @@ def builtin_model() -> TrackerModel:
 DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_*]\w*)+$")
 ROW_KEYS = {
     "modules": "names",
+    "evaluations": "apis",
     "sinks": "table",
     "objects": "table",
     "attributes": "table",
@@ -815,6 +827,7 @@ def parse_tracker_table(name: str, table: Mapping[str, Any]) -> Tracker:
         redaction_resets=frozenset(table.get("redaction-resets", ())),
         trace_sinks=frozenset(table.get("trace-sinks", ())),
         fixes=fixes,
+        evaluations=frozenset(table.get("evaluations", ())),
     )
 
 

@@ -463,3 +463,46 @@ def test_configured_tracker_end_to_end_through_the_cli(tmp_path: Path) -> None:
     fixed = run("check", "--fix", "--unsafe-fixes", "app.py", cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert 'tracely.init(settings={"redact": True})' in app.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("imports", "flagged"),
+    [
+        ("from google import genai\n", True),
+        ("import google.generativeai as genai\n", True),
+        ("from google.protobuf import json_format\n", False),
+        ("from google.cloud import storage\n", False),
+        ("from openai import OpenAI\n", True),
+        ("from openai_helpers import x\n", False),
+    ],
+)
+def test_weave_init_needs_a_patched_library(imports: str, flagged: bool) -> None:
+    found = lines("import weave\n" + imports + "weave.init('p')\n")
+    assert found == ([(3, "PII303")] if flagged else [])
+
+
+EVALUATION = (
+    "import weave\nfrom openai import OpenAI\nweave.init('p')\n"
+    "class M(weave.Model):\n"
+    "    @weave.op\n    def predict(self, question):\n        pass\n"
+    "    @weave.op\n    def lookup(self, customer_email):\n        pass\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("", [(3, "PII303"), (6, "PII302"), (9, "PII301")]),
+        ("weave.Evaluation(dataset=rows, scorers=[s])\n", [(9, "PII301")]),
+        ("logger = weave.EvaluationLogger(model='m', dataset='d')\n", [(9, "PII301")]),
+    ],
+)
+def test_evaluation_harness_traces_dataset_text(tail: str, expected: list[tuple[int, str]]) -> None:
+    """Free text and auto-traced prompts of an evaluation are dataset rows; names stay personal."""
+    assert lines(EVALUATION + tail) == expected
+
+
+def test_mlflow_evaluation_harness() -> None:
+    source = "import mlflow\n@mlflow.trace\ndef predict(question):\n    pass\n"
+    assert [c for _, c in lines(source)] == ["PII302"]
+    assert lines(source + "mlflow.genai.evaluate(data=rows, predict_fn=predict)\n") == []
