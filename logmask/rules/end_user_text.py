@@ -38,6 +38,7 @@ from logmask.rules.items import LoggedItem
 from logmask.rules.logged_values import wrap_fix
 from logmask.rules.syntax import dotted, string_value
 from logmask.rules.trackers import Tracker
+from logmask.rules.values import Value
 
 # Calls that give what a user typed, wherever they are.
 SOURCES = {
@@ -84,13 +85,28 @@ class Flow:
     """Names holding end-user text before each statement of one function (or the module)."""
 
     entry: str | None = None  # why the function is an entry point ("handler 'handle'")
+    traced: bool = False  # a tracker traces the function (an evaluation may call it)
     before: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Pending:
+    """An item to report at the module's end, and where it was logged."""
+
+    item: LoggedItem
+    reason: str
+    where: tuple[cst.CSTNode | None, str | None, cst.FunctionDef | None]
 
 
 class EndUserText(Rule):
     docs = (PII104,)
 
     def __init__(self) -> None:
+        # Items from traced functions wait for the module's end: in a module that runs
+        # an evaluation (`mlflow.genai.evaluate`, `weave.Evaluation`), traced functions
+        # receive dataset rows, not users' messages.
+        self.pending: list[Pending] = []
+        self.evaluating = False
         self.decorators: dict[int, list[str]] = {}
         self.flows: dict[int, Flow] = {}
         self.class_bases: dict[int, tuple[str, ...]] | None = None
@@ -98,6 +114,21 @@ class EndUserText(Rule):
 
     def on_function(self, node: cst.FunctionDef, decorators: list[str], ctx: RuleContext) -> None:
         self.decorators[id(node)] = decorators
+
+    def on_call(self, api: str, call: cst.Call, args: list[Value], ctx: RuleContext) -> None:
+        if ctx.trackers is not None and api in ctx.trackers.evaluations:
+            self.evaluating = True
+
+    def on_module_end(self, ctx: RuleContext) -> None:
+        if self.evaluating:
+            return
+        saved = (ctx.statement, ctx.current_function, ctx.current_function_node)
+        try:
+            for pending in self.pending:
+                ctx.statement, ctx.current_function, ctx.current_function_node = pending.where
+                self.report(pending.item, pending.reason, ctx)
+        finally:
+            ctx.statement, ctx.current_function, ctx.current_function_node = saved
 
     # ----------------------------------------------------------------- reporting
     def on_item(self, item: LoggedItem, ctx: RuleContext) -> bool:
@@ -108,6 +139,14 @@ class EndUserText(Rule):
         reason = self.end_user_reason(item, ctx)
         if reason is None:
             return False
+        if self.flow(ctx).traced:
+            where = (ctx.statement, ctx.current_function, ctx.current_function_node)
+            self.pending.append(Pending(item, reason, where))
+            return False
+        return self.report(item, reason, ctx)
+
+    def report(self, item: LoggedItem, reason: str, ctx: RuleContext) -> bool:
+        assert ctx.trackers is not None
         tracker = ctx.trackers.trace_sinks.get(item.sink)
         if tracker is not None:
             return self.report_trace(item, tracker, reason, ctx)
@@ -179,6 +218,7 @@ class EndUserText(Rule):
         if function is not None:
             traced = ctx.trackers.trace_decorators if ctx.trackers is not None else {}
             flow.entry = self.entry_point(function, traced)
+            flow.traced = bool(set(self.decorators.get(id(function), ())) & set(traced))
             if flow.entry is not None:
                 names.update(self.seeds(function, flow.entry))
             self.walk(

@@ -244,3 +244,24 @@ def test_personal_key_wins_over_end_user_text() -> None:
             wandb.log({"customer_email": message})
         """
     assert [f.code for f in check(source)] == ["PII101"]
+
+
+TRACED_LOGS = """
+    import mlflow
+    import wandb
+    @mlflow.trace
+    def answer(question: str) -> str:
+        wandb.log({"question": question})
+        return "a"
+    """
+
+
+def test_traced_function_logging_its_question_is_pii104() -> None:
+    assert found(TRACED_LOGS, "PII104") == [5]
+
+
+def test_in_an_evaluation_traced_functions_get_dataset_rows() -> None:
+    evaluated = textwrap.dedent(TRACED_LOGS) + (
+        'mlflow.genai.evaluate(data=[{"inputs": {"question": "q"}}], predict_fn=answer)\n'
+    )
+    assert [f.code for f in check(evaluated) if f.code in ("PII104", "PII302")] == []
