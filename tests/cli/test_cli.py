@@ -193,7 +193,7 @@ def test_internal_error_in_one_rule_keeps_other_findings(
 
 def test_rules_and_explain() -> None:
     _, out, _ = run("rules")
-    assert out.count("PII") == 11 and "PII203  off" in out
+    assert out.count("PII") == 12 and "PII203  off" in out
     code, out, _ = run("explain", "PII201")
     assert code == 0 and "Why is this bad?" in out and "Use instead" in out
     assert run("explain", "PII999")[0] == 2
