@@ -12,6 +12,9 @@ import textwrap
 
 import pytest
 
+from logmask.linter.config import Config
+from logmask.linter.engine import Linter
+from logmask.rules.trackers import BUILTIN, TrackerModel, parse_tracker_table
 from tests.conftest import check
 
 
@@ -265,3 +268,31 @@ def test_in_an_evaluation_traced_functions_get_dataset_rows() -> None:
         'mlflow.genai.evaluate(data=[{"inputs": {"question": "q"}}], predict_fn=answer)\n'
     )
     assert [f.code for f in check(evaluated) if f.code in ("PII104", "PII302")] == []
+
+
+@pytest.mark.parametrize(("registered", "expected"), [(False, ["PII302"]), (True, [])])
+def test_configured_trace_sinks(registered: bool, expected: list[str]) -> None:
+    """A user row's `trace-sinks` make end-user text there PII302, silenced by its redaction."""
+    row = parse_tracker_table(
+        "tracely",
+        {
+            "sinks": {"tracely.record": "payload:mapping", "tracely.note": "text:text"},
+            "trace-sinks": ["tracely.record"],
+            "redaction": {"tracely.init": "settings.redact"},
+        },
+    )
+    source = textwrap.dedent(
+        """\
+        import tracely
+        def handle(message: str) -> None:
+            tracely.record({"message": message})
+            tracely.note(message)
+        """
+    )
+    if registered:
+        source = source.replace("\n", '\ntracely.init(settings={"redact": True})\n', 1)
+    linter = Linter(Config(select=("ALL",)))
+    linter.sinks = TrackerModel((*BUILTIN, row))
+    findings = linter.check_source(source.encode(), "t.py").findings
+    assert [f.code for f in findings if f.code == "PII302"] == expected
+    assert [f.code for f in findings if f.code == "PII104"] == ["PII104"]  # a run sink
