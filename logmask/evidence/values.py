@@ -13,6 +13,7 @@ needs them.
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from importlib import resources
 from typing import Literal, NamedTuple
 
 from logmask.evidence.national_ids import ID_KINDS, find_national_ids, named_nearby
+from logmask.evidence.person_names import find_person_names
 
 __all__ = [
     "Confidence",
@@ -46,6 +48,7 @@ _KIND_PRIORITY: dict[str, int] = {
     "mac_address": 3,
     "ip_address": 2,
     "phone": 1,
+    "person": 0,
 }
 
 _LABELS: dict[str, str] = {
@@ -56,6 +59,7 @@ _LABELS: dict[str, str] = {
     "phone": "a phone number",
     "ip_address": "an IP address",
     "mac_address": "a MAC address",
+    "person": "a person's name",
     **{kind: id_kind.label for kind, id_kind in ID_KINDS.items() if kind != "ssn"},
 }
 
@@ -67,6 +71,7 @@ _MARKERS: dict[str, str] = {
     "phone": "<PHONE>",
     "ip_address": "<IP>",
     "mac_address": "<MAC>",
+    "person": "<PERSON>",
     **{kind: id_kind.marker for kind, id_kind in ID_KINDS.items()},
 }
 
@@ -960,7 +965,7 @@ def _find_macs(text: str) -> Iterator[ValueEvidence]:
 # --------------------------------------------------------------------------- public API
 
 
-def _candidates(text: str) -> Iterator[ValueEvidence]:
+def _candidates(text: str, names: bool) -> Iterator[ValueEvidence]:
     has_digit = any(d in text for d in _DIGITS)
     if "@" in text:
         yield from _find_emails(text)
@@ -977,17 +982,23 @@ def _candidates(text: str) -> Iterator[ValueEvidence]:
         yield from _find_ips(text)
     if text.count(":") >= 5 or text.count("-") >= 5 or text.count(".") >= 2:
         yield from _find_macs(text)
+    if names:
+        for start, end in find_person_names(text):
+            yield ValueEvidence("person", "low", start, end)
 
 
-def find_values(text: str) -> list[ValueEvidence]:
+def find_values(text: str, *, names: bool = False) -> list[ValueEvidence]:
     """Every validated personal value in free text, left to right, non-overlapping.
+
+    ``names=True`` also looks for person names (``logmask.evidence.person_names``,
+    always low confidence): ``redact_text`` does, the linter does not.
 
     On overlap the stronger hit wins (confidence, then the more specific kind, then
     the longer span). Low-confidence hits are included: callers decide to filter.
     """
     if len(text) < 3:
         return []
-    hits = list(_candidates(text))
+    hits = list(_candidates(text, names))
     if len(hits) <= 1:
         return hits
     hits.sort(
@@ -998,11 +1009,18 @@ def find_values(text: str) -> list[ValueEvidence]:
             h.start,
         )
     )
+    # Kept hits stay sorted by start and never overlap, so a new hit can only
+    # overlap its two neighbours: n log n however many values a text holds.
     kept: list[ValueEvidence] = []
+    starts: list[int] = []
     for hit in hits:
-        if all(hit.end <= k.start or hit.start >= k.end for k in kept):
-            kept.append(hit)
-    kept.sort(key=lambda h: h.start)
+        at = bisect.bisect_left(starts, hit.start)
+        if at > 0 and kept[at - 1].end > hit.start:
+            continue
+        if at < len(kept) and kept[at].start < hit.end:
+            continue
+        kept.insert(at, hit)
+        starts.insert(at, hit.start)
     return kept
 
 

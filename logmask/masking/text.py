@@ -83,7 +83,7 @@ def _presidio() -> _Engines | None:
 def _redact_builtin(text: str) -> str:
     from logmask.evidence.values import find_values
 
-    hits = find_values(text)
+    hits = find_values(text, names=True)
     if not hits:
         return text
     parts = []

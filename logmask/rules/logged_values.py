@@ -7,6 +7,7 @@ from dataclasses import replace
 import libcst as cst
 
 from logmask.evidence.names import NameEvidence
+from logmask.evidence.person_names import role_key, role_value
 from logmask.evidence.values import find_values, redact_for_display, strongest_value
 from logmask.findings import Confidence
 from logmask.rules.base import NodeFix, Rule, RuleContext
@@ -121,6 +122,8 @@ class LoggedValues(Rule):
         return None
 
     def check_literal(self, item: LoggedItem, value: Value, ctx: RuleContext) -> bool:
+        if self.check_role_literal(item, value, ctx):
+            return True
         texts = [value.text] if value.text else []
         if value.kind in ("fstring", "list"):
             texts += [p.text for p in value.items if p.text]
@@ -137,6 +140,29 @@ class LoggedValues(Rule):
                 wrap_fix(item, ctx, "redact_text"),
             )
         return False
+
+    @staticmethod
+    def check_role_literal(item: LoggedItem, value: Value, ctx: RuleContext) -> bool:
+        """`mlflow.set_tags({"engineer": "dawood"})`: a person named under a role key (low).
+
+        A name or handle under `engineer`, `author`, `owner`, `created_by`, ... is a
+        person, but a literal in code is as often a team, a bot or demo data, and
+        names are not validated (see `logmask.evidence.person_names`).
+        """
+        key, text = item.key, value.text
+        if key is None or text is None or value.kind != "literal" or item.anchor is None:
+            return False
+        if not (ctx.confident("low") and role_key(key) and role_value(text)):
+            return False
+        if find_values(text):
+            return False  # an e-mail or phone there is PII103 at its own confidence
+        return ctx.report(
+            "PII103",
+            item.anchor,
+            f"{item.where} logs a person's name or handle ({text[:1]}***) under '{key}'",
+            "low",
+            wrap_fix(item, ctx, "mask"),
+        )
 
 
 def fixture_downgrade(evidence: NameEvidence, text: str) -> NameEvidence:

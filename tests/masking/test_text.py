@@ -49,6 +49,9 @@ def _builtin_recognizers(monkeypatch: pytest.MonkeyPatch) -> None:
         ("ssn 536904399", "ssn <SSN>"),
         # a phone written without spaces, named as one
         ("call me on 07911123456", "call me on <PHONE>"),
+        # person names after a cue ("my name is", "I'm", "Thanks,")
+        ("Hi, my name is Annabel Leeford.", "Hi, my name is <PERSON>."),
+        ("Thanks, Maria", "Thanks, <PERSON>"),
     ],
 )
 def test_personal_values_are_replaced(raw: str, expected: str) -> None:
@@ -88,7 +91,7 @@ def test_chat_messages_keep_their_shape() -> None:
     ]
     assert redact_text(messages) == [
         {"role": "system", "content": "You are a helpful assistant."},
-        {"role": "user", "content": "I am Ann, <EMAIL>, <PHONE>", "n": 3},
+        {"role": "user", "content": "I am <PERSON>, <EMAIL>, <PHONE>", "n": 3},
         {"role": "assistant", "content": None, "tool_calls": [{"args": ("<EMAIL>", 1)}]},
     ]
     assert messages[1]["content"].startswith("I am Ann, ann.smith@")  # input untouched
@@ -288,6 +291,9 @@ ADVERSARIAL = {
     "plus ones": "+1 ",
     "clock": "12:",
     "NINO-like": "AB12 ",
+    "capitalised words": "Ann Lee ",
+    "name cues": "I am Ann ",
+    "many e-mails": "ann@gmail.com ",
 }
 
 
