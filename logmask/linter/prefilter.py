@@ -7,11 +7,13 @@ analysis (`logmask.rules.analysis`) only knows a tracker API through names
 bound by `import` / `from ... import` (relative and star imports bind
 nothing), and a name bound to API `A` only ever yields `A.attr...`, a call of
 `A` or a tracker object `object_type(A)`. So a file whose imports all bind
-APIs that are not a dotted prefix of a sink, tracker object, tracker
-attribute, trace decorator, media type, dataset wrapper or autolog call
-cannot produce a finding. The one finding that does not start at an import
-is a decorator spelled `@mlflow.trace` with `mlflow` unresolved (the analysis
-falls back to the decorator's text), so such decorators keep a file too.
+APIs that are not a dotted prefix of an API of the tracker model
+(`TrackerModel.apis()`: sinks, objects, attributes, trace decorators,
+auto-tracing, redaction and evaluation calls, media types, dataset wrappers,
+in every alias spelling) cannot produce a finding. The one finding that does not start at an import
+is a decorator spelled `@mlflow.trace` / `@weave.op` with the module unresolved
+(the analysis falls back to the decorator's text), so such decorators keep a
+file too.
 
 Span-processor imports (a project module that registers processors) only
 remove findings, so they never make a file a candidate.
@@ -48,7 +50,9 @@ class CandidateFilter:
             sorted(tuple(a.split(".")) for a in apis)
         )
         self.roots = frozenset(sinks.modules)
-        self.trace_decorators = frozenset(sinks.trace_decorators)
+        self.trace_decorators = frozenset(
+            a for a in sinks.apis() if sinks.canonical(a) in sinks.trace_decorators
+        )
         self._prefix_cache: dict[str, bool] = {}
         names = b"|".join(re.escape(m.encode()) for m in sorted(self.roots))
         # `import mlflow` / `import wandb as w` bind a tracker root: keep without parsing.

@@ -997,6 +997,7 @@ class ModuleAnalysis(TabularFlow):
         key: tuple[Value, cst.CSTNode] | None = None
         value: tuple[Value, cst.CSTNode] | None = None
         positional = 0
+        tabular: tuple[str, ...] = ()
         if any(p.shape == "columns" for p in signature.params):
             # `log_table(key, columns=[...], data=rows)`: the columns name the rows' fields,
             # so the arguments are one table, as for `wandb.Table(...)`.
@@ -1004,8 +1005,6 @@ class ModuleAnalysis(TabularFlow):
             if table.columns or table.open_columns or table.source:
                 self.dispatch(LoggedItem(api, "table", table, node))
             tabular = ("table", "records", "columns")
-        else:
-            tabular = ()
         for arg, arg_value in zip(node.args, args, strict=False):
             if arg.star:
                 continue

@@ -506,3 +506,16 @@ def test_mlflow_evaluation_harness() -> None:
     source = "import mlflow\n@mlflow.trace\ndef predict(question):\n    pass\n"
     assert [c for _, c in lines(source)] == ["PII302"]
     assert lines(source + "mlflow.genai.evaluate(data=rows, predict_fn=predict)\n") == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "@mlflow.tracing.fluent.trace\ndef f(customer_email):\n    pass\n",
+        "@weave.op\ndef f(customer_email):\n    pass\n",
+    ],
+)
+def test_unresolved_trace_decorators_keep_the_file(source: str) -> None:
+    """No import binds the module: the analysis reads the decorator's text, so must the stage."""
+    assert CandidateFilter(builtin_model()).needs_libcst(source.encode())
+    assert [f.code for f in check(source)] == ["PII301"]
