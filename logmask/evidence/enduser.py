@@ -25,6 +25,7 @@ __all__ = [
     "SERVED_BASES",
     "TEXT_FIELDS",
     "Level",
+    "extracting_helper",
     "handler_decorator",
     "handler_name",
     "parameter_level",
@@ -161,6 +162,40 @@ CALLBACK_PARAMETERS: dict[str, frozenset[str]] = {
     "on_chain_start": frozenset({"inputs"}),
     "on_retriever_start": frozenset({"query"}),
 }
+
+
+# Helpers whose result is still the user's text when they are given it
+# (`extract_user_query_string(messages)`, `get_messages_array(model_input)`,
+# `format_chat_history(history)`); a call to anything else (`llm(question)`,
+# `retriever.invoke(query)`) gives something new: a model's output, documents.
+EXTRACTING_VERBS = frozenset(
+    {
+        "get",
+        "extract",
+        "parse",
+        "format",
+        "convert",
+        "concat",
+        "join",
+        "clean",
+        "normalize",
+        "normalise",
+        "preprocess",
+        "sanitize",
+        "truncate",
+        "to",
+        "as",
+        "flatten",
+        "last",
+        "latest",
+    }
+)
+
+
+def extracting_helper(name: str) -> bool:
+    """`extract_user_query_string`, `get_messages_array`: hands back the text it is given."""
+    words = tokenize(name)
+    return len(words) > 1 and words[0] in EXTRACTING_VERBS
 
 
 def parameter_level(name: str, annotation: str | None) -> Level | None:

@@ -26,6 +26,7 @@ import libcst as cst
 
 from logmask.evidence.enduser import (
     CALLBACK_PARAMETERS,
+    extracting_helper,
     handler_decorator,
     handler_name,
     parameter_level,
@@ -187,11 +188,18 @@ class EndUserText(Rule):
         )
 
     def traced(self, ctx: RuleContext) -> bool:
+        """A traced function whose own parameters PII301/PII302 already report."""
         node = ctx.current_function_node
         if node is None or ctx.trackers is None:
             return False
         decorators = self.decorators.get(id(node), ())
-        return any(d in ctx.trackers.trace_decorators for d in decorators)
+        if not any(d in ctx.trackers.trace_decorators for d in decorators):
+            return False
+        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        return any(
+            ctx.classifier.free_text(p.name.value) is not None or ctx.classify(p.name.value)
+            for p in params
+        )
 
     # ----------------------------------------------------------------- evidence
     def end_user_reason(self, item: LoggedItem, ctx: RuleContext) -> str | None:
@@ -428,12 +436,18 @@ class EndUserText(Rule):
         if isinstance(func, cst.Name):
             if func.value in KEEPING_BUILTINS and args:
                 return self.reason(args[0], names)
+            if extracting_helper(func.value):
+                return first(self.reason(a, names) for a in args)
             return None
         if name in PASS_THROUGH and args:
             return self.reason(args[0], names)
         if not isinstance(func, cst.Attribute):
             return None
         method = func.attr.value
+        if extracting_helper(method) and method not in ("get", "to"):
+            found = first(self.reason(a, names) for a in args)
+            if found is not None:
+                return found
         receiver = self.reason(func.value, names)
         if method in ("join", "format"):
             return receiver or first(self.reason(a, names) for a in args)

@@ -296,3 +296,20 @@ def test_configured_trace_sinks(registered: bool, expected: list[str]) -> None:
     findings = linter.check_source(source.encode(), "t.py").findings
     assert [f.code for f in findings if f.code == "PII302"] == expected
     assert [f.code for f in findings if f.code == "PII104"] == ["PII104"]  # a run sink
+
+
+def test_served_predict_helpers_that_extract_keep_the_text() -> None:
+    """A traced, served `predict(model_input)`: PII302 does not cover `model_input` by name."""
+    source = """
+        import mlflow
+        class Agent(mlflow.pyfunc.PythonModel):
+            @mlflow.trace
+            def predict(self, context, model_input, params=None):
+                messages = self.get_messages_array(model_input)
+                with mlflow.start_span(name="parse") as span:
+                    span.set_inputs({"messages": messages})  # 7
+                    answer = self.llm(extract_user_query_string(messages))
+                    span.set_outputs({"answer": answer})
+                return answer
+        """
+    assert found(source, "PII302") == [7]
