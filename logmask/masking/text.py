@@ -130,7 +130,7 @@ def _redact_str(text: str) -> str:
     return _redact_builtin(text)
 
 
-def _is_model(value: Any) -> bool:
+def is_model(value: Any) -> bool:
     """A pydantic (v2) model instance, recognised without importing pydantic."""
     return callable(getattr(value, "model_dump", None)) and not isinstance(value, type)
 
@@ -138,7 +138,7 @@ def _is_model(value: Any) -> bool:
 def _redact_nested(value: Any, depth: int) -> Any:
     if isinstance(value, str):
         return _redact_str(value) if value else value
-    nested = isinstance(value, (Mapping, list, tuple, set, frozenset)) or _is_model(value)
+    nested = isinstance(value, (Mapping, list, tuple, set, frozenset)) or is_model(value)
     if not nested:
         return value
     if depth >= _MAX_DEPTH:

@@ -201,3 +201,18 @@ def test_real_mlflow_trace_previews_tags_and_chat_messages(mlflow_tracing: Any) 
     }
     assert trace.info.request_preview.startswith("Hi, my name is <PERSON>")
     assert trace.info.tags["question"].endswith("card <CARD>")
+
+
+def test_pydantic_inputs_are_walked_as_dicts() -> None:
+    class Order:
+        def model_dump(self) -> dict[str, Any]:
+            return {"customer_email": EMAIL, "messages": [{"content": f"call {PHONE}"}]}
+
+    span = FakeSpan(inputs={"order": Order(), "request": Order(), "k": 1})
+    redact_span(span)
+    assert span.inputs == {
+        "order": {"customer_email": mask(EMAIL), "messages": [{"content": "call <PHONE>"}]},
+        # under a free-text name every string is text: the address becomes a marker
+        "request": {"customer_email": "<EMAIL>", "messages": [{"content": "call <PHONE>"}]},
+        "k": 1,
+    }
