@@ -1,21 +1,30 @@
-"""`[tool.logmask]` in the nearest pyproject.toml, validated once.
+"""The configuration: `.logmask.toml`, `logmask.toml` or `[tool.logmask]` in
+`pyproject.toml`, the nearest one found upwards (as ruff finds `ruff.toml`),
+validated once.
 
-Unknown keys and wrong types are errors that name the key: a typo in a
-linter's config must not silently turn a rule off.
+Unknown keys and wrong types are errors that name the key (with its line and a
+did-you-mean): a typo in a linter's config must not silently turn a rule off.
+Keys are a table (`KEYS`: key -> kind) so new keys are one line each.
 """
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
+import json
 import os
+import posixpath
 import re
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from logmask.findings import CONFIDENCE_RANK, Confidence
+import pathspec
+
+from logmask.findings import Confidence
 from logmask.rules import RULES
 from logmask.rules.sinks import parse_signature
 from logmask.rules.trackers import parse_tracker_table
@@ -23,7 +32,7 @@ from logmask.rules.trackers import parse_tracker_table
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 
 class ConfigError(Exception):
@@ -48,7 +57,10 @@ class Config:
     span_processors_registered: bool = False
     min_confidence: Confidence = "medium"
     respect_gitignore: bool = True
-    root: Path | None = None  # the folder of the pyproject.toml it came from
+    output_format: str | None = None
+    root: Path | None = None  # the folder of the config file it came from
+    source: Path | None = None  # the config file itself (None: defaults)
+    ignore_noqa: bool = False  # `--ignore-noqa`: report suppressed findings too (CLI only)
 
     def enabled(self, code: str, path: str | None = None) -> bool:
         """ruff-style selection: the most specific matching prefix decides, ignore wins ties."""
@@ -96,22 +108,39 @@ class Config:
         return relative_path(path, self.root)
 
     def is_excluded(self, path: str) -> bool:
-        """A pattern matches the path, one of its folders (`notebooks/scratch`), or a name."""
-        patterns = (*self.exclude, *self.extend_exclude)
-        if not patterns:
+        """gitignore-style patterns (as ruff's `exclude`), relative to the config's folder.
+
+        `scratch` matches a file or folder of that name anywhere, `src/gen` (or
+        `./src/gen`, `/src/gen`) that folder under the root, `gen_*.py` any such file.
+        """
+        spec = exclude_spec((*self.exclude, *self.extend_exclude))
+        if spec is None:
             return False
-        parts = Path(self.relative(path)).parts
-        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-        for pattern in patterns:
-            pattern = pattern.rstrip("/")
-            if any(fnmatch.fnmatch(p, pattern) for p in (*prefixes, *parts)):
-                return True
-        return False
+        rel = posixpath.normpath(self.relative(path))
+        return spec.match_file(rel.lstrip("/"))
 
     def with_overrides(self, **changes: Any) -> Config:
         from dataclasses import replace
 
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _pattern(raw: str) -> str:
+    """`./src/gen` is `src/gen` to users of ruff; gitignore anchors it with a leading `/`."""
+    pattern = raw.strip()
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return "/" + pattern if "/" in pattern.rstrip("/") and not pattern.startswith("/") else pattern
+
+
+_SPECS: dict[tuple[str, ...], pathspec.GitIgnoreSpec | None] = {}
+
+
+def exclude_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
+    if patterns not in _SPECS:
+        lines = [_pattern(p) for p in patterns if p.strip()]
+        _SPECS[patterns] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    return _SPECS[patterns]
 
 
 def relative_path(path: str, root: Path | None) -> str:
@@ -124,6 +153,7 @@ def relative_path(path: str, root: Path | None) -> str:
     return Path(path).as_posix()
 
 
+# key -> kind (the validator in `KINDS`); add a key here and a field to `Config`.
 KEYS = {
     "select": "codes",
     "extend-select": "codes",
@@ -141,46 +171,141 @@ KEYS = {
     "span-processors-registered": "bool",
     "min-confidence": "string",
     "respect-gitignore": "bool",
+    "output-format": "string",
 }
+# Keys whose string value is one of a fixed set.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "min-confidence": ("high", "medium", "low"),
+    "output-format": (
+        "full",
+        "concise",
+        "json",
+        "json-lines",
+        "junit",
+        "gitlab",
+        "github",
+        "sarif",
+    ),
+}
+# Config files in the order they win within one folder (ruff: .ruff.toml, ruff.toml, pyproject).
+CONFIG_NAMES = (".logmask.toml", "logmask.toml", "pyproject.toml")
+MAX_CONFIG_BYTES = 10 * 1024 * 1024
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a [tool.logmask] table, from `start` upwards."""
+def find_config(start: Path) -> Path | None:
+    """The nearest config from `start` upwards: `.logmask.toml`, `logmask.toml`, or a
+    `pyproject.toml` with a [tool.logmask] table (one without it is passed over)."""
     here = Path(os.path.abspath(start))  # not resolve(): a link loop must not raise
     if not here.is_dir():
         here = here.parent
     for folder in (here, *here.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                text = candidate.read_text(encoding="utf-8")
-                data = tomllib.loads(text)
-            except (OSError, UnicodeDecodeError):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
                 continue
-            except tomllib.TOMLDecodeError:
-                if "tool.logmask" in text:
-                    return candidate  # broken, but ours: load_config says what is wrong
-                continue
-            if "logmask" in data.get("tool", {}):
+            if name != "pyproject.toml" or _has_logmask_table(candidate):
                 return candidate
     return None
+
+
+find_pyproject = find_config  # the name the flake8 plugin and older callers use
+
+
+def _has_logmask_table(path: Path) -> bool:
+    """Ours, or broken in a way `load_config` must report (not UTF-8, bad TOML naming us)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True  # TOML is UTF-8: an error for any tool reading it
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return "tool.logmask" in text
+    tool = parsed.get("tool")
+    return "logmask" in tool if isinstance(tool, dict) else "tool" in parsed
+
+
+def read_regular_file(path: Path, what: str, limit: int = MAX_CONFIG_BYTES) -> bytes:
+    """The bytes of a regular file; a FIFO, device or huge file is refused, never read."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {what} not found") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read {what}: {err.strerror or err}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{path}: {what} is not a regular file")
+    if info.st_size > limit:
+        raise ConfigError(f"{path}: {what} is larger than {limit // (1024 * 1024)} MB")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1)
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read {what}: {err.strerror or err}") from None
+
+
+TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
+    data = read_regular_file(path, "config")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read config: {err}") from err
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"{path}: config is not UTF-8 (TOML files must be; byte {err.start})"
+        ) from None
     try:
-        data = tomllib.loads(text)
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: invalid TOML: {err}") from err
-    table = data.get("tool", {}).get("logmask", {}) if path.name == "pyproject.toml" else data
-    if "tool" in table and "logmask" in table.get("tool", {}):
-        table = table["tool"]["logmask"]
-    return parse_config(table, path)
+        message = str(err)
+        match = TOML_POSITION.search(message)
+        if match:
+            line, column = match.group(1), match.group(2)
+            message = message[: match.start()]
+        elif message.endswith("(at end of document)"):
+            lines = text.split("\n")
+            line, column = str(len(lines)), str(len(lines[-1]) + 1)
+            message = message.removesuffix("(at end of document)").strip() + " at end of file"
+        else:
+            raise ConfigError(f"{path}: invalid TOML: {message}") from None
+        raise ConfigError(f"{path}:{line}:{column}: invalid TOML: {message}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    if path.name == "pyproject.toml":
+        tool = parsed.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: 'tool' must be a table")
+        table = tool.get("logmask", {})
+        where = "[tool.logmask]"
+    else:
+        table = parsed
+        where = "the top level"
+        if isinstance(parsed.get("tool"), dict) and "logmask" in parsed["tool"]:
+            table = parsed["tool"]["logmask"]
+            where = "[tool.logmask]"
+    if isinstance(table, list):
+        raise ConfigError(
+            f"{path}: {where} must be a table ([tool.logmask]), not an array of tables"
+        )
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {where} must be a table, not {type(table).__name__}")
+    return parse_config(table, path, text)
+
+
+def key_line(text: str | None, key: str) -> int | None:
+    """The line a key is written on (first match), for error messages."""
+    if not text:
+        return None
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _codes(key: str, value: object, where: Path) -> tuple[str, ...]:
@@ -216,12 +341,16 @@ def _table(key: str, value: object, where: Path) -> dict[str, Any]:
     return value
 
 
-def parse_config(table: Mapping[str, object], where: Path) -> Config:
+def parse_config(table: Mapping[str, object], where: Path, text: str | None = None) -> Config:
     for key in table:
         if key not in KEYS:
+            line = key_line(text, key)
+            at = f"{where}:{line}" if line else f"{where}"
+            close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
             known = ", ".join(sorted(KEYS))
-            raise ConfigError(f"{where}: unknown key [tool.logmask] {key!r} (known: {known})")
-    values: dict[str, Any] = {"root": where.parent}
+            raise ConfigError(f"{at}: unknown key [tool.logmask] {key!r}{hint} (known: {known})")
+    values: dict[str, Any] = {"root": where.parent, "source": where}
     for key, value in table.items():
         kind = KEYS[key]
         attr = key.replace("-", "_")
@@ -254,8 +383,11 @@ def parse_config(table: Mapping[str, object], where: Path) -> Config:
                 if not isinstance(v, str):
                     raise ConfigError(f"{where}: [tool.logmask] {key}.{k} must be a string")
             values[attr] = dict(entries)
-    if "min_confidence" in values and values["min_confidence"] not in CONFIDENCE_RANK:
-        raise ConfigError(f"{where}: [tool.logmask] min-confidence must be high, medium or low")
+    for key, choices in CHOICES.items():
+        value = values.get(key.replace("-", "_"))
+        if value is not None and value not in choices:
+            *head, last = choices
+            raise ConfigError(f"{where}: [tool.logmask] {key} must be {', '.join(head)} or {last}")
     if "masker" in values and "." not in values["masker"]:
         raise ConfigError(
             f"{where}: [tool.logmask] masker must be a dotted path such as 'pkg.privacy.mask'"
@@ -272,6 +404,41 @@ def parse_config(table: Mapping[str, object], where: Path) -> Config:
         except ValueError as err:
             raise ConfigError(f"{where}: [tool.logmask] sinks: {err}") from err
     return Config(**values)
+
+
+def describe_settings(config: Config, anchor: Path, from_cli: set[str]) -> str:
+    """Every setting with its value and origin: the config file, the command line or default."""
+    defaults = Config()
+    lines = [
+        f"Resolved settings for: {os.path.abspath(anchor)}",
+        f"Settings path: {config.source or 'none (defaults)'}",
+        "",
+    ]
+    for key in KEYS:
+        attr = key.replace("-", "_")
+        value = getattr(config, attr)
+        if key in from_cli:
+            origin = "command line"
+        elif value != getattr(defaults, attr):
+            origin = str(config.source) if config.source else "command line"
+        else:
+            origin = "default"
+        shown = json.dumps(plain(value))
+        lines.append(f"{key} = {shown}  # {origin}")
+    if config.ignore_noqa:
+        lines.append("ignore-noqa = true  # command line")
+    lines.append("")
+    enabled = [code for code in sorted(RULES) if config.enabled(code)]
+    lines.append(f"# enabled rules: {', '.join(enabled) or 'none'}")
+    return "\n".join(lines)
+
+
+def plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return [plain(v) for v in value]
+    if hasattr(value, "items"):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
 
 
 def split_codes(values: Iterable[str]) -> tuple[str, ...]:

@@ -8,14 +8,15 @@ runs, every warm-cache run -- never imports LibCST or the rules.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange
 
 from logmask.findings import Edit, FileError, Finding, Fix
-from logmask.linter.noqa import noqa_map, suppressed
+from logmask.linter.noqa import UNUSED_NOQA, Directives
+from logmask.linter.positions import positions_of
 from logmask.rules import RULES, new_rules
 from logmask.rules.analysis import ModuleAnalysis
 from logmask.rules.base import Options, RawFinding, Rule, RuleContext, homonym_senses
@@ -29,7 +30,7 @@ class GuardedRule(Rule):
 
     def __init__(self, rule: Rule, on_error: Callable[[Rule, BaseException], None]) -> None:
         self.rule = rule
-        self.docs = rule.docs
+        self.docs = rule.docs  # type: ignore[misc]  # the wrapped family's codes, per instance
         self.on_error = on_error
         self.failed = False
 
@@ -72,8 +73,8 @@ def check_module(linter: Linter, data: bytes, result: FileResult) -> None:
     else:
         result.module = module
         raw = analyse(linter, module, result, homonym_senses(data))
-        if raw:
-            result.findings = locate(module, raw, result.path)
+        if raw or linter.config.enabled(UNUSED_NOQA, result.path):
+            result.findings = locate(module, raw, result.path, linter)
         return
     result.errors.append(FileError(result.path, problem))
 
@@ -122,11 +123,19 @@ def analyse(
     return ctx.findings
 
 
-def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding]:
+def locate(
+    module: cst.Module, raw: list[RawFinding], path: str, linter: Linter | None = None
+) -> list[Finding]:
     """Positions, noqa and fixes for the raw findings (the position pass runs only here)."""
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    lines = module.code.splitlines()
-    noqa = noqa_map(lines)
+    wanted: list[cst.CSTNode | None] = []
+    for finding in raw:
+        wanted += (finding.node, finding.statement, finding.origin)
+        if finding.fix is not None:
+            wanted += (node for node, _ in finding.fix.replacements)
+    positions, code = positions_of(module, [node for node in wanted if node is not None])
+    config = linter.config if linter is not None else None
+    honour_noqa = config is None or not config.ignore_noqa
+    noqa = Directives.read(code)
     out: dict[tuple[str, int, int], Finding] = {}
     for finding in raw:
         where = positions.get(finding.node)
@@ -134,7 +143,7 @@ def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding
             continue
         lines_of_statement = statement_lines(finding.statement, positions)
         check_lines = {where.start.line, *lines_of_statement}
-        if suppressed(finding.code, sorted(check_lines), noqa):
+        if honour_noqa and noqa.suppresses(finding.code, check_lines):
             continue
         fix = make_fix(module, finding, positions)
         origin = positions.get(finding.origin) if finding.origin is not None else None
@@ -159,12 +168,21 @@ def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding
             confidence=finding.confidence,
             fix=fix,
             statement_lines=lines_of_statement or None,
+            origin=(
+                (origin.start.line, origin.start.column + 1, origin.end.line, origin.end.column + 1)
+                if origin
+                else None
+            ),
         )
-    return sorted(out.values(), key=lambda f: f.sort_key)
+    found = list(out.values())
+    if config is not None and honour_noqa and config.enabled(UNUSED_NOQA, path):
+        enabled = [code for code in RULES if config.enabled(code, path)]
+        found += noqa.unused(path, enabled)
+    return sorted(found, key=lambda f: f.sort_key)
 
 
 def statement_lines(
-    statement: cst.CSTNode | None, positions: dict[cst.CSTNode, CodeRange]
+    statement: cst.CSTNode | None, positions: Mapping[cst.CSTNode, CodeRange]
 ) -> tuple[int, int] | tuple[()]:
     if not isinstance(statement, cst.SimpleStatementLine):
         return ()
@@ -175,7 +193,7 @@ def statement_lines(
 
 
 def make_fix(
-    module: cst.Module, finding: RawFinding, positions: dict[cst.CSTNode, CodeRange]
+    module: cst.Module, finding: RawFinding, positions: Mapping[cst.CSTNode, CodeRange]
 ) -> Fix | None:
     spec = finding.fix
     if spec is None:

@@ -19,7 +19,7 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -203,8 +203,12 @@ def check_files(
     linter: Linter,
     jobs: int | None = None,
     cache: ResultCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[FileResult]:
-    """Results for `files`, in their order; identical whatever `jobs` is."""
+    """Results for `files`, in their order; identical whatever `jobs` is.
+
+    `progress(done, total)` is called as files finish (the CLI's progress line).
+    """
     jobs = available_cores() if jobs is None or jobs < 1 else jobs
     results: list[FileResult | None] = [None] * len(files)
     pending: list[Task] = []
@@ -231,10 +235,14 @@ def check_files(
         outcomes = run_pool(pending, linter.config, jobs)
     else:
         outcomes = ((t, *check_recorded(linter, t.path, t.data)) for t in pending)
+    done = len(files) - len(pending)
     for task, result, consulted in outcomes:
         results[task.index] = result
         if cache is not None and task.key is not None and consulted is not None:
             cache.put(task.key, Entry(result.findings, result.errors, consulted))
+        done += 1
+        if progress is not None:
+            progress(done, len(files))
     return [r for r in results if r is not None]
 
 

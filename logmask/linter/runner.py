@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from logmask.findings import FileError, Finding, applicable
 from logmask.linter.cache import ResultCache
 from logmask.linter.config import Config
 from logmask.linter.engine import FileResult, Linter
+from logmask.linter.exports import fix_export, is_export
 from logmask.linter.files import discover
 from logmask.linter.notebook import fix_notebook
 from logmask.linter.parallel import check_files, make_linter
@@ -96,6 +97,8 @@ def check_one(linter: Linter, result: FileResult, mode: FixMode) -> Checked:
         return Checked(result)
     if result.path.endswith(".ipynb"):
         return fix_notebook(linter, result, mode.unsafe)
+    if result.source is not None and is_export(result.path, result.source):
+        return fix_export(linter, result, mode.unsafe)
     return fix_loop(linter, result, mode.unsafe)
 
 
@@ -105,6 +108,7 @@ def check_paths(
     mode: FixMode = FixMode(),
     jobs: int | None = 1,
     cache: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Checked]:
     """Check discovered files on `jobs` processes (None: all cores), in discovery order.
 
@@ -116,7 +120,7 @@ def check_paths(
     files = list(discover(paths, config))
     linter = make_linter(config)
     store = ResultCache.open(config, Path(paths[0]) if paths else None) if cache else None
-    for result in check_files(files, linter, jobs, store):
+    for result in check_files(files, linter, jobs, store, progress):
         if mode.compute and result.findings and result.module is None and result.source:
             result = linter.check_source(result.source, result.path)
         checked = check_one(linter, result, mode)

@@ -28,6 +28,7 @@ from logmask import __version__
 from logmask.findings import FileError, Finding
 from logmask.linter.baseline import fingerprints
 from logmask.linter.fixes import apply_fixes
+from logmask.linter.report import rule_url
 from logmask.linter.text import decode
 from logmask.rules import RULES, RuleDoc
 
@@ -45,12 +46,9 @@ def information_uri() -> str | None:
         meta = metadata.metadata("logmask")
     except metadata.PackageNotFoundError:
         return None
-    for entry in meta.get_all("Project-URL") or []:
-        _, _, url = entry.partition(",")
-        if url.strip().startswith(("https://", "http://")):
-            return url.strip()
-    home = meta.get("Home-page")
-    return home if home and home.startswith(("https://", "http://")) else None
+    candidates = [str(e).partition(",")[2].strip() for e in meta.get_all("Project-URL") or []]
+    candidates += [str(home) for home in meta.get_all("Home-page") or []]
+    return next((url for url in candidates if url.startswith(("https://", "http://"))), None)
 
 
 def artifact_location(path: str, root: Path) -> dict[str, str]:
@@ -73,7 +71,7 @@ def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
         f"{doc.summary}\n\n{doc.why}\n\n**Example (leaking)**\n\n```python\n{doc.leaking}```\n\n"
         f"**Use instead**\n\n```python\n{doc.fixed}```\n\n**Fix safety**: {fix}\n"
     )
-    return {
+    descriptor: dict[str, Any] = {
         "id": doc.code,
         "name": doc.name,
         "shortDescription": {"text": doc.summary},
@@ -82,6 +80,10 @@ def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
         "defaultConfiguration": {"enabled": doc.default, "level": "error"},
         "properties": {"tags": ["privacy", "security", "CWE-532", "external/cwe/cwe-532"]},
     }
+    url = rule_url(doc.code)
+    if url:
+        descriptor["helpUri"] = url  # where the package declares its documentation
+    return descriptor
 
 
 def region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
@@ -207,7 +209,7 @@ def render_sarif(
     """
     root = Path(os.path.abspath(root or Path.cwd()))
     sources = Sources(modules)
-    codes = sorted(RULES)
+    codes = list(RULES)  # rule order, engine codes last: indices of older rules never move
     index = {code: i for i, code in enumerate(codes)}
     driver: dict[str, Any] = {
         "name": "logmask",

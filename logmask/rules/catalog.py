@@ -403,6 +403,32 @@ PII402 = RuleDoc(
 )
 
 
+# ------------------------------------------------------------------ suppressions (engine)
+
+PII001 = RuleDoc(
+    code="PII001",
+    name="unused-noqa",
+    summary="A `# noqa` directive names logmask codes that suppress nothing on its line.",
+    why=(
+        "A stale suppression hides the next real leak on that line: once the code it was "
+        "written for is gone or fixed, the directive should go too (ruff's RUF100)."
+    ),
+    leaking='import wandb\nwandb.log({"loss": 0.1})  # noqa: PII101\n',
+    fixed='import wandb\nwandb.log({"loss": 0.1})\n',
+    fix_safety="Safe: the unused codes are removed from the directive (the comment if none "
+    "remain).",
+    default=False,
+    flag=('import wandb\nwandb.log({"user_email": e})  # noqa: PII101, PII203\n',),
+    no_flag=(
+        'import wandb\nwandb.log({"user_email": e})  # noqa: PII101\n',
+        'import wandb\nwandb.log({"loss": 0.1})  # noqa\n',
+        'import wandb\nwandb.log({"loss": 0.1})  # noqa: E501\n',
+    ),
+)
+
+# Codes the engine reports itself (no rule family): they are listed after the rules.
+ENGINE_RULES = (PII001,)
+
 RULES: dict[str, RuleDoc] = {
     doc.code: doc
     for doc in (
@@ -418,5 +444,6 @@ RULES: dict[str, RuleDoc] = {
         PII303,
         PII401,
         PII402,
+        *ENGINE_RULES,
     )
 }

@@ -155,7 +155,7 @@ class EndUserText(Rule):
         if node is None:
             return False
         table = item.shape == "table" or item.value.is_tabular
-        fix = None if table else wrap_fix(item, ctx, "redact_text")
+        fix = None if table else wrap_fix(item, ctx, "redact_text", "medium")
         return ctx.report(
             "PII104",
             node,
@@ -176,7 +176,7 @@ class EndUserText(Rule):
         fix = (
             NodeFix(setup.message, module_setup=setup.code, imports=setup.imports, safe=setup.safe)
             if setup is not None
-            else wrap_fix(item, ctx, "redact_text")
+            else wrap_fix(item, ctx, "redact_text", "medium")
         )
         return ctx.report(
             "PII302",

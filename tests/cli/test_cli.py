@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from logmask.cli import main
+from logmask.rules import RULES
 
 LEAK = 'import wandb\nwandb.log({"user_email": e})\n'
 CLEAN = 'import wandb\nwandb.log({"loss": 0.1})\n'
@@ -45,10 +46,11 @@ def test_exit_codes(tree: Path) -> None:
 
 def test_text_output_names_location_and_summary(tree: Path) -> None:
     _, out, _ = run("check", str(tree / "leak.py"))
-    first, summary = out.strip().splitlines()
-    assert first.startswith(f"{tree / 'leak.py'}:2:12: PII101 ")
+    first, summary, fixable = out.strip().splitlines()
+    assert first.startswith(f"{tree / 'leak.py'}:2:12: PII101 [*] ")
     assert "user_email" in first
-    assert summary.startswith("Found 1 finding")
+    assert summary == "Found 1 finding."
+    assert fixable == "[*] 1 fixable with `logmask check --fix`."
     assert run("check", str(tree / "clean.py"))[1] == "All checks passed.\n"
 
 
@@ -193,7 +195,7 @@ def test_internal_error_in_one_rule_keeps_other_findings(
 
 def test_rules_and_explain() -> None:
     _, out, _ = run("rules")
-    assert out.count("PII") == 12 and "PII203  off" in out
+    assert out.count("PII") == len(RULES) and "PII203  off" in out and "PII001  off" in out
     code, out, _ = run("explain", "PII201")
     assert code == 0 and "Why is this bad?" in out and "Use instead" in out
     assert run("explain", "PII999")[0] == 2

@@ -716,6 +716,20 @@ CASES = [
         """,
         unsafe=True,
     ),
+    # ---------------------------------------------------------------- suppressions (PII001)
+    Case(
+        "unused-noqa-codes",
+        """
+        import wandb
+        wandb.log({"user_email": logmask_free, "loss": 0.1})  # noqa: PII101, PII201
+        wandb.log({"loss": 0.2})  # keep this  # noqa: PII102
+        """,
+        """
+        import wandb
+        wandb.log({"user_email": logmask_free, "loss": 0.1})  # noqa: PII101
+        wandb.log({"loss": 0.2})  # keep this
+        """,
+    ),
 ]
 
 

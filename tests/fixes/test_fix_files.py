@@ -598,7 +598,7 @@ def test_text_report_counts_only_fixes_that_would_apply(tmp_path: Path) -> None:
     path = tmp_path / "train.py"
     path.write_text("import mlflow\n@mlflow.trace\ndef f(customer_email):\n    pass\n")
     assert "fixable" not in cli("check", str(path))[1]
-    assert "(1 fixable" in cli("check", "--unsafe-fixes", str(path))[1]
+    assert "[*] 1 fixable" in cli("check", "--unsafe-fixes", str(path))[1]
 
 
 def test_stdin_fix_writes_the_fixed_source_to_stdout() -> None:
@@ -610,7 +610,7 @@ def test_stdin_fix_writes_the_fixed_source_to_stdout() -> None:
     )
     assert proc.returncode == 0
     assert proc.stdout.decode() == "import logmask\nimport wandb\n" + FIXED
-    assert b"Fixed 1 finding" in proc.stderr
+    assert b"Found 1 finding (1 fixed, 0 remaining)." in proc.stderr
 
 
 def test_stdin_fix_writes_unfixable_source_unchanged_and_reports_on_stderr() -> None:

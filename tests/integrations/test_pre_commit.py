@@ -104,13 +104,14 @@ def test_manifest_is_valid() -> None:
     assert set(hooks) == {"logmask", "logmask-fix"}
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["python", "jupyter"]
+        assert hook["types_or"] == ["python", "pyi", "jupyter"]
         assert hook["require_serial"] is True
         assert hook["minimum_pre_commit_version"]
     assert hooks["logmask"]["entry"].split()[:2] == ["logmask", "check"]
     assert "--fix" in hooks["logmask-fix"]["entry"].split()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("files", "code"), [({"leak.py": LEAK}, 1), ({"clean.py": CLEAN}, 0)])
 def test_try_repo(tmp_path: Path, hooks_repo: tuple[Path, str], files: dict, code: int) -> None:
     """`pre-commit try-repo`: the hook fails on a leaking file and passes on a clean one."""
@@ -120,7 +121,7 @@ def test_try_repo(tmp_path: Path, hooks_repo: tuple[Path, str], files: dict, cod
     assert proc.returncode == code, proc.stdout + proc.stderr
     if code:
         assert "Failed" in proc.stdout
-        assert "leak.py:3:12: PII101 wandb.log logs key 'user_email'" in proc.stdout
+        assert "leak.py:3:12: PII101 [*] wandb.log logs key 'user_email'" in proc.stdout
     else:
         assert "Passed" in proc.stdout
 
@@ -132,6 +133,7 @@ def configure(work: Path, hooks_repo: tuple[Path, str], *hook_ids: str) -> None:
     git("add", ".pre-commit-config.yaml", cwd=work)
 
 
+@pytest.mark.slow
 def test_fix_hook_rewrites_the_file(
     tmp_path: Path, hooks_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
@@ -160,6 +162,7 @@ def test_fix_hook_rewrites_the_file(
     assert again.returncode == 0, again.stdout  # the fixes converge
 
 
+@pytest.mark.slow
 def test_check_hook_respects_config_excludes(
     tmp_path: Path, hooks_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:

@@ -124,3 +124,43 @@ def test_documented_options_exist() -> None:
 
 def test_flake8_section_mentions_the_select() -> None:
     assert "flake8 --select PII" in textwrap.dedent(section("flake8", level="###"))
+
+
+def test_quick_start_shows_the_real_default_output() -> None:
+    """The `full` report in the README is what `logmask check examples/` prints on a terminal."""
+    part = section("Quick start")
+    (shown,) = blocks(part, "text")
+    proc = run("check", "--output-format", "full", "--no-cache", "examples/", cwd=REPO)
+    assert proc.returncode == 1
+    assert proc.stdout == shown
+
+
+def test_concise_example_lines_are_real() -> None:
+    (example,) = blocks(section("Checking"), "text")
+    proc = run("check", "--output-format", "concise", "--no-cache", "examples/", cwd=REPO)
+    for line in example.splitlines():
+        if line != "...":
+            assert line in proc.stdout.splitlines(), line
+
+
+def test_every_check_option_is_documented() -> None:
+    help_text = run("check", "--help").stdout
+    documented = set(re.findall(r"`(--[\w-]+)", section("Checking")))
+    for option in set(re.findall(r"(?<![\w-])(--[a-z][\w-]+)", help_text)) - {"--help"}:
+        assert option in documented, option
+
+
+def test_subcommands_in_the_readme_exist() -> None:
+    commands = set(re.findall(r"^logmask (\w+)", "\n".join(blocks(README, "sh")), re.MULTILINE))
+    assert {"check", "rules", "explain", "baseline", "clean"} <= commands
+    for command in commands:
+        assert run(command, "--help").returncode == 0, command
+
+
+def test_gitlab_example_uses_real_options() -> None:
+    (ci,) = blocks(section("CI: GitLab Code Quality and JUnit", level="###"), "yaml")
+    help_text = run("check", "--help").stdout
+    for command in re.findall(r"- (logmask check .*)", ci):
+        for option in re.findall(r"(--[\w-]+)", command):
+            assert option in help_text, option
+    assert "codequality: gl-code-quality.json" in ci and "junit: logmask-junit.xml" in ci
