@@ -1,21 +1,29 @@
-"""Recognizers for personal values inside strings (e-mail, card, IBAN, SSN, phone, IP, MAC).
+"""Recognizers for personal values inside strings (e-mail, card, IBAN, SSN, phone, IP, MAC,
+national identifiers).
 
 Each recognizer is a cheap regex that proposes candidates followed by a validator
-(TLD snapshot, Luhn, mod-97, SSN ranges, phone structure, ``ipaddress``) so that
-digit runs that merely look personal (timestamps, seeds, versions, hashes) are
-not reported. Pure standard library: the runtime maskers import this module too.
+(TLD snapshot, Luhn and the card issuer table, mod-97 and python-stdnum's
+per-country IBAN structure, SSN ranges, ``phonenumbers`` for numbers whose
+country is known, ``ipaddress``; national identifiers in
+``logmask.evidence.national_ids``) so that digit runs that merely look personal
+(timestamps, seeds, versions, hashes) are not reported. The runtime maskers
+import this module too, so the libraries are imported only when a candidate
+needs them.
 """
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal, NamedTuple
+
+from logmask.evidence.national_ids import ID_KINDS, find_national_ids, named_nearby
+from logmask.evidence.person_names import find_person_names
 
 __all__ = [
     "Confidence",
@@ -31,13 +39,16 @@ _CONFIDENCE_RANK: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
 
 # On equal confidence the more specific (checksummed) recognizer wins an overlap.
 _KIND_PRIORITY: dict[str, int] = {
-    "payment_card": 7,
-    "iban": 6,
-    "ssn": 5,
+    "payment_card": 20,
+    "iban": 19,
+    # national identifiers: shape, check digits and usually a naming word
+    **{kind: 10 + rank for rank, kind in enumerate(reversed(ID_KINDS))},
+    "ssn": 9,
     "email": 4,
     "mac_address": 3,
     "ip_address": 2,
     "phone": 1,
+    "person": 0,
 }
 
 _LABELS: dict[str, str] = {
@@ -48,6 +59,8 @@ _LABELS: dict[str, str] = {
     "phone": "a phone number",
     "ip_address": "an IP address",
     "mac_address": "a MAC address",
+    "person": "a person's name",
+    **{kind: id_kind.label for kind, id_kind in ID_KINDS.items() if kind != "ssn"},
 }
 
 _MARKERS: dict[str, str] = {
@@ -58,6 +71,8 @@ _MARKERS: dict[str, str] = {
     "phone": "<PHONE>",
     "ip_address": "<IP>",
     "mac_address": "<MAC>",
+    "person": "<PERSON>",
+    **{kind: id_kind.marker for kind, id_kind in ID_KINDS.items()},
 }
 
 
@@ -416,7 +431,7 @@ def _iin_ok(digits: str) -> bool:
 def _card_at(digits: str) -> Confidence | None:
     if not 13 <= len(digits) <= 19 or len(set(digits)) == 1:
         return None
-    if not _luhn_ok(digits) or not _iin_ok(digits):
+    if not _iin_ok(digits) or not _luhn_ok(digits):
         return None
     return "medium" if digits in _TEST_PANS else "high"
 
@@ -518,8 +533,26 @@ def _find_ibans(text: str) -> Iterator[ValueEvidence]:
             if cut < len(raw) and raw[cut] != " ":
                 continue
             compact, end = compact[:expected], m.start() + cut
-        if iban_checksum_ok(compact):
+        if iban_checksum_ok(compact) and _iban_structure_ok(compact):
             yield ValueEvidence("iban", "high", m.start(), end)
+
+
+def _iban_structure_ok(compact: str) -> bool:
+    """python-stdnum's per-country BBAN structure (``DE``: 18 digits, ``GB``: 4 letters 14 digits).
+
+    Mod-97 alone passes one string in 97 of the right length; the structure
+    rejects most of the rest. stdnum's national checks are not used
+    (``check_country=False``): some look bank codes up in a list that ages
+    (the registry's own Belgian example fails it).
+    """
+    from stdnum import iban
+    from stdnum.exceptions import ValidationError
+
+    try:
+        iban.validate(compact, check_country=False)
+    except ValidationError:
+        return False
+    return True
 
 
 def _nth_alnum_end(raw: str, n: int) -> int:
@@ -569,8 +602,32 @@ _DATE_SHAPE = re.compile(
     r"|(?:0?[1-9]|[12]\d|3[01])[\-./ ](?:0?[1-9]|1[0-2])[\-./ ](?:19|20)\d{2}"
     r"|(?:0?[1-9]|1[0-2])[\-./ ](?:0?[1-9]|[12]\d|3[01])[\-./ ](?:19|20)\d{2}"
 )
-# Country calling code prefixes that ITU has not assigned.
-_UNASSIGNED_CC = re.compile(r"0|28|80[1-79]|83|89|969|978|99[079]|21[0459]|29[2-6]|42[24-9]")
+# Words that say the digits that follow are a phone number ("call me on 07911123456").
+_PHONE_WORDS = re.compile(
+    r"(?<![a-z])(?:phone|telephone|tel|mobile|cell|cellphone|call|ring|text\s+me|whats\s*app"
+    r"|sms|fax|handy|telefon|t[ée]l[ée]phone|portable|m[óo]vil|celular)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4096)
+def _library_phone_verdict(number: str, region: str | None) -> Confidence | None:
+    """libphonenumber's verdict on a number whose country is known.
+
+    ``number`` is ``+<country code><digits>`` or, with ``region``, a national
+    number of that region. An assigned number is medium (a value alone says
+    nothing about whose it is); one of a possible length in an unassigned
+    range is low (fixtures such as area code 555); anything else is rejected.
+    """
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_valid_number(parsed):
+        return "medium"
+    return "low" if phonenumbers.is_possible_number(parsed) else None
 
 
 class _Group(NamedTuple):
@@ -631,7 +688,13 @@ def _is_thousands_shape(groups: list[_Group]) -> bool:
 
 
 def _phone_confidence(groups: list[_Group], window: str) -> Confidence | None:
-    """Structure checks standing in for libphonenumber (not allowed here)."""
+    """Structure checks, then ``phonenumbers`` where the number says its country.
+
+    A ``+``/``00`` number is validated for its country code and a NANP-shaped
+    one for the NANP. A national number with a trunk ``0`` (``020 7946 0958``)
+    names no country, and is valid in some of the hundred regions that use
+    one, so its structure alone decides.
+    """
     parens = [g for g in groups if g.paren]
     if len(parens) > 1:
         return None
@@ -648,7 +711,7 @@ def _phone_confidence(groups: list[_Group], window: str) -> Confidence | None:
             significant = "".join(g.digits for g in groups if g is not parens[0])
         elif parens and groups.index(parens[0]) not in (1,):
             return None
-        if not 8 <= len(significant) <= 15 or _UNASSIGNED_CC.match(significant):
+        if not 8 <= len(significant) <= 15:
             return None
         if len(groups) > 1 and lengths[0] > 4:
             return None
@@ -656,7 +719,7 @@ def _phone_confidence(groups: list[_Group], window: str) -> Confidence | None:
             return None  # "+1 2 3 4 5 6 7 8" is a list of numbers
         if len(significant) == 11 and significant[0] == "1" and significant[4:9] == "55501":
             return "low"  # fictional +1 NXX 555-01xx
-        return "medium"
+        return _library_phone_verdict("+" + significant, None)
     if len(groups) < 2:
         return None  # bare digit runs: timestamps, seeds, ids
     if parens and groups.index(parens[0]) > 1:
@@ -676,7 +739,7 @@ def _phone_confidence(groups: list[_Group], window: str) -> Confidence | None:
             return None  # "259-264 1970": a page range and a year
         if core[1].digits == "555" and core[2].digits.startswith("01"):
             return "low"  # fictional 555-01xx
-        return "medium"
+        return _library_phone_verdict("+1" + "".join(g.digits for g in core), None)
     if lengths == [3, 4] and digits.startswith("55501") and not parens:
         return "low"  # fictional 555-01xx
     if dotted and not (digits[0] == "0" and all(n == 2 for n in lengths)):
@@ -686,8 +749,8 @@ def _phone_confidence(groups: list[_Group], window: str) -> Confidence | None:
         rest = digits[2:]
         if not 2 <= lengths[0] <= 5 or sum(1 for n in lengths[1:] if n == 1) > 1:
             return None
-        if 8 <= len(rest) <= 15 and not _UNASSIGNED_CC.match(rest):
-            return "medium"
+        if 8 <= len(rest) <= 15:
+            return _library_phone_verdict("+" + rest, None)
         return None
     if digits[0] == "0":
         # Trunk-prefixed national numbers: 020 7946 0958, 030 1234567, 06 12 34 56 78.
@@ -701,16 +764,25 @@ def _phone_confidence(groups: list[_Group], window: str) -> Confidence | None:
     return None
 
 
-def _tightly_grouped(window: list[_Group]) -> bool:
-    """A window cut from a longer run must not itself be space-separated digit groups.
+def _loose_breaks(run: list[_Group]) -> list[int]:
+    """For each group index, the first later index where the run is loosely grouped.
 
-    "0104 140 014 0410" tables and "77, 259-264 1970" references are runs of
-    numbers; "(555) 123-4567" and "+1 555-123-4567" carry their own structure.
+    A window cut from a longer run must not itself be space-separated digit
+    groups: "0104 140 014 0410" tables and "77, 259-264 1970" references are
+    runs of numbers; "(555) 123-4567" and "+1 555-123-4567" carry their own
+    structure. Window ``run[i:j]`` is tight when ``j <= breaks[i]``; computed
+    once per run, so each window is checked in constant time.
     """
-    for prev, group in itertools.pairwise(window):
-        if group.sep_before == " " and not (prev.paren or group.paren or prev.plus):
-            return False
-    return True
+    n = len(run)
+    breaks = [n] * n
+    next_break = n
+    for k in range(n - 1, -1, -1):
+        breaks[k] = next_break  # the first loose joint after group k
+        if k > 0:
+            prev, group = run[k - 1], run[k]
+            if group.sep_before == " " and not (prev.paren or group.paren or prev.plus):
+                next_break = k
+    return breaks
 
 
 def _window_text(text: str, groups: list[_Group]) -> str:
@@ -720,6 +792,8 @@ def _window_text(text: str, groups: list[_Group]) -> str:
 def _phone_in_run(text: str, run: list[_Group]) -> Iterator[ValueEvidence]:
     """Yield phone numbers from a run of groups, trying the longest window first."""
     i, n = 0, len(run)
+    breaks = _loose_breaks(run)
+    total = sum(len(g.digits) for g in run)
     while i < n:
         # A window cut out of a longer run must be cut at a space.
         if i > 0 and run[i].sep_before not in (" ", ""):
@@ -727,19 +801,19 @@ def _phone_in_run(text: str, run: list[_Group]) -> Iterator[ValueEvidence]:
             continue
         ends: list[int] = []
         count = 0
-        for j in range(i + 1, n + 1):
+        for j in range(i + 1, min(n, breaks[i]) + 1):  # tight windows only
             count += len(run[j - 1].digits)
             if count > 17:
                 break
             if count >= 7:
                 ends.append(j)
+        if i == 0 and breaks[0] < n and 7 <= total <= 17:
+            ends.append(n)  # the whole run needs no tightness
         found = False
         for j in reversed(ends):
             if j < n and run[j].sep_before not in (" ", ""):
                 continue
             window = run[i:j]
-            if (i > 0 or j < n) and not _tightly_grouped(window):
-                continue
             start, end = window[0].start, window[-1].end
             if _DECIMAL_AFTER.match(text, end) or _DECIMAL_BEFORE_GROUP.search(
                 text, max(0, start - 2), start
@@ -754,6 +828,23 @@ def _phone_in_run(text: str, run: list[_Group]) -> Iterator[ValueEvidence]:
             i += 1
 
 
+def _named_bare_phone(text: str, start: int, end: int) -> ValueEvidence | None:
+    """Unseparated digits that a phone word names: "call me on 07911123456"."""
+    digits = text[start:end]
+    if not named_nearby(text, start, end, _PHONE_WORDS):
+        return None
+    confidence: Confidence | None = None
+    if digits.startswith("00"):
+        confidence = _library_phone_verdict("+" + digits[2:], None)
+    elif digits[0] == "0":
+        confidence = "medium" if 10 <= len(digits) <= 11 else None
+    elif len(digits) == 10 and digits[0] not in "01":
+        confidence = _library_phone_verdict("+1" + digits, None)
+    elif len(digits) == 11 and digits[0] == "1":
+        confidence = _library_phone_verdict("+" + digits, None)
+    return None if confidence is None else ValueEvidence("phone", confidence, start, end)
+
+
 def _find_phones(text: str) -> Iterator[ValueEvidence]:
     for m in _PHONE_CANDIDATE.finditer(text):
         if m.end() < len(text) and (text[m.end()].isalnum() or text[m.end()] in "_@"):
@@ -761,7 +852,11 @@ def _find_phones(text: str) -> Iterator[ValueEvidence]:
         if _DECIMAL_BEFORE.search(text, max(0, m.start() - 32), m.start()):
             continue  # "-2.002 319 304 3622": digit groups continuing a decimal
         if m.group().isdigit():
-            continue  # bare digit runs: timestamps, seeds, ids
+            # bare digit runs are timestamps, seeds and ids, unless named a phone
+            bare = _named_bare_phone(text, m.start(), m.end())
+            if bare is not None:
+                yield bare
+            continue
         date = _DATE_SHAPE.match(text, m.start())
         for whole_run in _phone_groups(m.group(), m.start()):
             run = whole_run
@@ -870,30 +965,40 @@ def _find_macs(text: str) -> Iterator[ValueEvidence]:
 # --------------------------------------------------------------------------- public API
 
 
-def _candidates(text: str) -> Iterator[ValueEvidence]:
+def _candidates(text: str, names: bool) -> Iterator[ValueEvidence]:
     has_digit = any(d in text for d in _DIGITS)
     if "@" in text:
         yield from _find_emails(text)
-    if has_digit and _SEVEN_DIGITS.search(text):
+    long_digit_run = has_digit and _SEVEN_DIGITS.search(text) is not None
+    if long_digit_run:
         yield from _find_cards(text)
         yield from _find_ibans(text)
         yield from _find_ssns(text)
         yield from _find_phones(text)
+    if has_digit:
+        for kind, confidence, start, end in find_national_ids(text, long_digit_run=long_digit_run):
+            yield ValueEvidence(kind, confidence, start, end)
     if has_digit and ("." in text or ":" in text):
         yield from _find_ips(text)
     if text.count(":") >= 5 or text.count("-") >= 5 or text.count(".") >= 2:
         yield from _find_macs(text)
+    if names:
+        for start, end in find_person_names(text):
+            yield ValueEvidence("person", "low", start, end)
 
 
-def find_values(text: str) -> list[ValueEvidence]:
+def find_values(text: str, *, names: bool = False) -> list[ValueEvidence]:
     """Every validated personal value in free text, left to right, non-overlapping.
+
+    ``names=True`` also looks for person names (``logmask.evidence.person_names``,
+    always low confidence): ``redact_text`` does, the linter does not.
 
     On overlap the stronger hit wins (confidence, then the more specific kind, then
     the longer span). Low-confidence hits are included: callers decide to filter.
     """
     if len(text) < 3:
         return []
-    hits = list(_candidates(text))
+    hits = list(_candidates(text, names))
     if len(hits) <= 1:
         return hits
     hits.sort(
@@ -904,11 +1009,18 @@ def find_values(text: str) -> list[ValueEvidence]:
             h.start,
         )
     )
+    # Kept hits stay sorted by start and never overlap, so a new hit can only
+    # overlap its two neighbours: n log n however many values a text holds.
     kept: list[ValueEvidence] = []
+    starts: list[int] = []
     for hit in hits:
-        if all(hit.end <= k.start or hit.start >= k.end for k in kept):
-            kept.append(hit)
-    kept.sort(key=lambda h: h.start)
+        at = bisect.bisect_left(starts, hit.start)
+        if at > 0 and kept[at - 1].end > hit.start:
+            continue
+        if at < len(kept) and kept[at].start < hit.end:
+            continue
+        kept.insert(at, hit)
+        starts.insert(at, hit.start)
     return kept
 
 

@@ -27,6 +27,7 @@ import pathspec
 from logmask.findings import Confidence
 from logmask.rules import RULES
 from logmask.rules.sinks import parse_signature
+from logmask.rules.trackers import parse_tracker_table
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -50,6 +51,7 @@ class Config:
     allowed_names: tuple[str, ...] = ()
     sinks: Mapping[str, str] = field(default_factory=dict)
     objects: Mapping[str, str] = field(default_factory=dict)
+    trackers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # name -> row
     masker: str = "logmask.mask"
     maskers: tuple[str, ...] = ()
     span_processors_registered: bool = False
@@ -163,6 +165,7 @@ KEYS = {
     "allowed-names": "strings",
     "sinks": "table of strings",
     "objects": "table of strings",
+    "trackers": "table of tracker rows",
     "masker": "string",
     "maskers": "strings",
     "span-processors-registered": "bool",
@@ -367,6 +370,13 @@ def parse_config(table: Mapping[str, object], where: Path, text: str | None = No
             values[attr] = {
                 str(k): _codes(f"{key}.{k}", v, where) for k, v in _table(key, value, where).items()
             }
+        elif kind == "table of tracker rows":
+            for name, row in _table(key, value, where).items():
+                try:
+                    parse_tracker_table(name, row)
+                except ValueError as err:
+                    raise ConfigError(f"{where}: [tool.logmask] {err}") from err
+            values[attr] = dict(value)  # type: ignore[call-overload]
         elif kind == "table of strings":
             entries = _table(key, value, where)
             for k, v in entries.items():

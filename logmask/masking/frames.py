@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from logmask.masking.pseudonym import _mask_any, bulk_masker, scalar_masker, warn_once
-from logmask.masking.text import redact_text
+from logmask.masking.text import is_model, redact_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -423,14 +423,12 @@ def walk(
         return type(obj)(items)
     if text_leaves and isinstance(obj, str):
         return redact_text(obj)
+    if text_leaves and is_model(obj):
+        # a pydantic request recorded by a trace: walked as the dict trackers store
+        return walk(obj.model_dump(), owner, decide, one, keep_domain, key, text_leaves=True)
     return obj
 
 
 def _redact_deep(value: Any) -> Any:
-    if isinstance(value, str):
-        return redact_text(value)
-    if isinstance(value, Mapping):
-        return {k: _redact_deep(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_redact_deep(v) for v in value]
-    return value
+    """Every string inside `value` redacted (containers and pydantic models included)."""
+    return redact_text(value)

@@ -13,18 +13,27 @@ and is exported, so personal data is removed before it leaves the process.
   are left alone; inputs and outputs (stored as ``mlflow.spanInputs`` and
   ``mlflow.spanOutputs``) are handled through ``set_inputs``/``set_outputs``.
 
+- The trace the span belongs to (MLflow's in-memory copy, before export):
+  ``request_preview`` / ``response_preview`` set with
+  ``mlflow.update_current_trace`` go through ``redact_text``, and so do its
+  tags and metadata outside MLflow's own ``mlflow.`` keys. mlflow is never
+  imported for this: its trace manager is looked up in ``sys.modules``.
+
 Not covered: span events (e.g. exception messages; OpenTelemetry events are
-immutable once added) and trace-level tags/metadata, which are not on the span.
+immutable once added).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import sys
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from logmask.masking.frames import Action, _redact_deep, name_action, walk
 from logmask.masking.pseudonym import _mask_any, scalar_masker, warn_once
+from logmask.masking.text import redact_text
 
 __all__ = ["REDACTION_FAILED", "redact_span"]
 
@@ -59,6 +68,7 @@ def redact_span(span: Any) -> None:
         _redact_part(span, "inputs", span.set_inputs, owner, one)
         _redact_part(span, "outputs", span.set_outputs, owner, one)
         _redact_attributes(span, one)
+        _redact_trace_info(span)
     except Exception as exc:
         _warn("span", f"logmask.redact_span failed on a span: {exc!r}")
 
@@ -95,7 +105,7 @@ def _redact_attributes(span: Any, one: Callable[[Any], Any]) -> None:
             if new != value:
                 span.set_attribute(key, new)
         except Exception as exc:
-            _fail_closed(lambda v, k=key: span.set_attribute(k, v), f"attribute {key!r}", exc)
+            _fail_closed(functools.partial(span.set_attribute, key), f"attribute {key!r}", exc)
 
 
 def _redact_attribute(key: Any, value: Any, one: Callable[[Any], Any]) -> Any:
@@ -106,6 +116,31 @@ def _redact_attribute(key: Any, value: Any, one: Callable[[Any], Any]) -> Any:
         return _redact_deep(value)
     owner = key if isinstance(key, str) else None
     return walk(value, owner, _decide, one, False, None, text_leaves=True)
+
+
+def _redact_trace_info(span: Any) -> None:
+    """Previews, tags and metadata of the span's trace, while MLflow still holds it."""
+    manager = sys.modules.get("mlflow.tracing.trace_manager")
+    trace_id = getattr(span, "trace_id", None) or getattr(span, "request_id", None)
+    if manager is None or not isinstance(trace_id, str):
+        return
+    try:
+        with manager.InMemoryTraceManager.get_instance().get_trace(trace_id) as trace:
+            info = getattr(trace, "info", None)
+            if info is None:
+                return
+            for name in ("request_preview", "response_preview"):
+                value = getattr(info, name, None)
+                if isinstance(value, str) and value:
+                    setattr(info, name, redact_text(value))
+            for mapping_name in ("tags", "trace_metadata"):
+                mapping = getattr(info, mapping_name, None)
+                if isinstance(mapping, dict):
+                    for key, value in list(mapping.items()):
+                        if isinstance(value, str) and not str(key).startswith(_INTERNAL_PREFIX):
+                            mapping[key] = redact_text(value)
+    except Exception as exc:
+        _warn("trace", f"logmask.redact_span could not redact the trace's previews: {exc!r}")
 
 
 def _fail_closed(setter: Callable[[Any], None], what: str, exc: Exception) -> None:

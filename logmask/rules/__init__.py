@@ -20,9 +20,10 @@ __all__ = ["RULES", "RuleDoc", "new_rules"]
 
 def new_rules() -> list[Rule]:
     """Fresh rule instances for one module (families keep per-module state)."""
+    from logmask.rules.end_user_text import EndUserText
     from logmask.rules.logged_tables import LoggedTables
     from logmask.rules.logged_values import LoggedValues
     from logmask.rules.runs_and_uploads import RunsAndUploads
     from logmask.rules.tracing import Tracing
 
-    return [LoggedValues(), LoggedTables(), Tracing(), RunsAndUploads()]
+    return [LoggedValues(), EndUserText(), LoggedTables(), Tracing(), RunsAndUploads()]

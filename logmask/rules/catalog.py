@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from logmask.rules.trackers import MLFLOW_SETUP
+
 
 @dataclass(frozen=True, slots=True)
 class RuleDoc:
@@ -229,15 +231,69 @@ PII203 = RuleDoc(
 )
 
 
+# ------------------------------------------------------------------ end-user text
+
+PII104 = RuleDoc(
+    code="PII104",
+    name="end-user-text-logged",
+    summary="End-user text (a user's message, question or request) reaches a tracker log.",
+    why=(
+        "What users type into a chat or a form carries their names, e-mail addresses, "
+        "account numbers and health details. Logged to a run (`run.log`, `log_text`, "
+        "`log_dict`, a `wandb.Table`), it is kept and shown to everyone with access to "
+        'the project. Dataset text (`batch["prompt"]`) and prompt templates are not '
+        "end-user text and are not reported."
+    ),
+    leaking=(
+        "import wandb\n\nrun = wandb.init()\n\n\ndef handle(request: dict) -> str:\n"
+        '    question = request["messages"][-1]["content"]\n'
+        '    run.log({"last_question": question})\n'
+        '    return "answer"\n'
+    ),
+    fixed=(
+        "import logmask\nimport wandb\n\nrun = wandb.init()\n\n\n"
+        "def handle(request: dict) -> str:\n"
+        '    question = request["messages"][-1]["content"]\n'
+        '    run.log({"last_question": logmask.redact_text(question)})\n'
+        '    return "answer"\n'
+    ),
+    fix_safety="Safe: the value is wrapped in `logmask.redact_text`, which replaces the "
+    "e-mail addresses, phone numbers, card numbers and identifiers inside it by markers; "
+    "tables are reported without a fix (redact their text columns with `mask_records`)."
+    + UNSAFE_WHERE_DEFINED,
+    flag=(
+        "import mlflow\n\n\ndef respond(message: str, history: list) -> str:\n"
+        '    mlflow.log_text(message, "last_message.txt")\n'
+        '    return "ok"\n',
+        "import mlflow\nfrom langchain_core.callbacks import BaseCallbackHandler\n\n\n"
+        "class Logger(BaseCallbackHandler):\n"
+        "    def on_llm_start(self, serialized, prompts, **kwargs):\n"
+        '        mlflow.log_dict({"prompts": prompts}, "prompts.json")\n',
+        'import wandb\n\nquestion = input("You: ")\nwandb.log({"question": question})\n',
+    ),
+    no_flag=(
+        "import wandb\n\n\ndef log_samples(run, dataset) -> None:\n"
+        "    for row in dataset:\n"
+        '        run.log({"prompt": row["prompt"]})\n',
+        "import wandb\n\n\ndef handle(request: dict) -> str:\n"
+        '    wandb.log({"temperature": request["temperature"], '
+        '"length": len(request["message"])})\n'
+        '    return "ok"\n',
+        'import wandb\n\nSYSTEM = "You are helpful."\n\n\ndef handle(question: str) -> None:\n'
+        '    wandb.log({"system_prompt": SYSTEM, "template": f"Answer: {SYSTEM}"})\n',
+    ),
+)
+
+
 # ------------------------------------------------------------------ tracing
 
-REDACTION_SETUP = "mlflow.tracing.configure(span_processors=[logmask.redact_span])"
+REDACTION_SETUP = MLFLOW_SETUP.code
 
 PII301 = RuleDoc(
     code="PII301",
     name="traced-personal-parameters",
-    summary="An @mlflow.trace function takes personal parameters and no span processor is "
-    "registered.",
+    summary="An @mlflow.trace / @weave.op function takes personal parameters and nothing "
+    "redacts them.",
     why=(
         "`@mlflow.trace` records every argument of the call as the span's inputs. A parameter "
         "called `customer_email` or `user_id` sends that person's data to the trace store "
@@ -249,9 +305,13 @@ PII301 = RuleDoc(
         f"{REDACTION_SETUP}\n\n\n@mlflow.trace\ndef lookup(customer_email: str):\n    return 1\n"
     ),
     fix_safety="Unsafe: it adds process-wide tracing set-up to the module (`--unsafe-fixes`).",
-    flag=("import mlflow\n\n@mlflow.trace(name='x')\ndef f(user_id, query):\n    pass\n",),
+    flag=(
+        "import mlflow\n\n@mlflow.trace(name='x')\ndef f(user_id, query):\n    pass\n",
+        "import weave\n\n@weave.op\ndef lookup(customer_email: str):\n    return 1\n",
+    ),
     no_flag=(
         "import mlflow\n\n@mlflow.trace\ndef add(a: int, b: int):\n    return a + b\n",
+        "import weave\n\n@weave.op(postprocess_inputs=scrub)\ndef f(customer_email):\n    pass\n",
         "import mlflow\n\ndef lookup(customer_email):\n    pass\n",
         "import mlflow\nimport logmask\n"
         f"{REDACTION_SETUP}\n\n@mlflow.trace\ndef f(customer_email):\n    pass\n",
@@ -261,8 +321,8 @@ PII301 = RuleDoc(
 PII302 = RuleDoc(
     code="PII302",
     name="traced-free-text",
-    summary="An @mlflow.trace function takes end-user free text and no span processor is "
-    "registered.",
+    summary="An @mlflow.trace / @weave.op function takes end-user free text and nothing "
+    "redacts it.",
     why=(
         "Prompts, messages and questions are written by people and carry their names, "
         "addresses and numbers. A traced function records them verbatim."
@@ -279,7 +339,7 @@ PII302 = RuleDoc(
 PII303 = RuleDoc(
     code="PII303",
     name="autolog-without-redaction",
-    summary="GenAI autologging records prompts and no span processor is registered.",
+    summary="GenAI autologging or auto-patching records prompts and nothing redacts them.",
     why=(
         "`mlflow.openai.autolog()`, `mlflow.langchain.autolog()` and the other GenAI flavors "
         "trace every prompt and completion, including what end users typed."
@@ -287,7 +347,13 @@ PII303 = RuleDoc(
     leaking="import mlflow\n\nmlflow.langchain.autolog()\n",
     fixed=f"import logmask\nimport mlflow\n\n{REDACTION_SETUP}\n\nmlflow.langchain.autolog()\n",
     fix_safety="Unsafe: it adds process-wide tracing set-up to the module.",
-    no_flag=("import mlflow\n\nmlflow.sklearn.autolog()\n",),
+    flag=("import weave\nfrom openai import OpenAI\n\nweave.init('support-bot')\n",),
+    no_flag=(
+        "import mlflow\n\nmlflow.sklearn.autolog()\n",
+        "import weave\n\nweave.init('support-bot')\n",
+        "import weave\nfrom openai import OpenAI\n\n"
+        "weave.init('support-bot', settings={'redact_pii': True})\n",
+    ),
 )
 
 
@@ -369,6 +435,7 @@ RULES: dict[str, RuleDoc] = {
         PII101,
         PII102,
         PII103,
+        PII104,
         PII201,
         PII202,
         PII203,

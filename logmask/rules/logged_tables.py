@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from logmask.evidence.values import ValueEvidence, redact_for_display, strongest_value
 from logmask.findings import CONFIDENCE_RANK, Confidence
 from logmask.rules.base import NodeFix, Rule, RuleContext
 from logmask.rules.catalog import PII201, PII202, PII203
@@ -39,6 +40,17 @@ class LoggedTables(Rule):
                 if CONFIDENCE_RANK[evidence.confidence] > CONFIDENCE_RANK[confidence]:
                     confidence = evidence.confidence
         what = self.describe(value)
+        named_by = self.columns_named_by_values(value, ctx)
+        if named_by is not None and not personal:
+            column, hit = named_by
+            return ctx.report(
+                "PII103",
+                item.anchor,
+                f"{item.where} logs {what}{{origin}} with a column named by {hit.label} "
+                f"({redact_for_display(column, hit)})",
+                hit.confidence,
+                origin=value.origin,
+            )
         if personal:
             columns = ", ".join(f"'{c}'" for c in personal)
             return ctx.report(
@@ -73,6 +85,15 @@ class LoggedTables(Rule):
                 self.fix(item, value, ctx, text_columns, text=True),
             )
         return False
+
+    @staticmethod
+    def columns_named_by_values(value: Value, ctx: RuleContext) -> tuple[str, ValueEvidence] | None:
+        """A column whose name is itself a personal value (one column per customer e-mail)."""
+        for column in value.personal_candidates:
+            hit = strongest_value(column)
+            if hit is not None and ctx.confident(hit.confidence):
+                return column, hit
+        return None
 
     @staticmethod
     def describe(value: Value) -> str:
@@ -152,7 +173,11 @@ TABLE_PARAMS = ("columns", "data", "rows", "dataframe")
 
 
 def table_argument(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    position = TABLE_PARAMS.index(name)
+    # Positions are wandb.Table's; other table sinks (`log_table`) are read by keyword.
+    is_table = isinstance(call.func, cst.Name | cst.Attribute) and code_of(call.func).endswith(
+        "Table"
+    )
+    position = TABLE_PARAMS.index(name) if is_table else -1
     for index, arg in enumerate(call.args):
         if arg.star:
             return None

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import libcst as cst
+
 from logmask.evidence.names import NameEvidence
+from logmask.evidence.person_names import role_key, role_value
 from logmask.evidence.values import find_values, redact_for_display, strongest_value
 from logmask.findings import Confidence
 from logmask.rules.base import NodeFix, Rule, RuleContext
@@ -28,6 +31,8 @@ class LoggedValues(Rule):
     def on_item(self, item: LoggedItem, ctx: RuleContext) -> bool:
         if item.shape in ("table", "path", "mapping"):
             return False
+        if self.check_literal_key(item, ctx):
+            return True
         value = item.value
         if value.is_tabular or value.media or value.masked:
             return False
@@ -59,6 +64,25 @@ class LoggedValues(Rule):
                 wrap_fix(item, ctx, "mask", evidence.confidence),
             )
         return self.check_literal(item, value, ctx)
+
+    def check_literal_key(self, item: LoggedItem, ctx: RuleContext) -> bool:
+        """A personal value written as the key: `wandb.log({"ann@corp.de": 0.93})`.
+
+        A metric or parameter named by a person's e-mail address is stored and
+        shown like any value. Keys such as `recall@10` hold no address.
+        """
+        key, node = item.key, item.key_node
+        if key is None or not isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+            return False
+        hit = strongest_value(key)
+        if hit is None or not ctx.confident(hit.confidence):
+            return False
+        return ctx.report(
+            "PII103",
+            node,
+            f"{item.where} logs a key holding {hit.label} ({redact_for_display(key, hit)})",
+            hit.confidence,
+        )
 
     def check_key_expression(self, item: LoggedItem, ctx: RuleContext) -> bool:
         """An f-string key: its text says what is logged, its fields may embed personal data."""
@@ -104,6 +128,8 @@ class LoggedValues(Rule):
         return None
 
     def check_literal(self, item: LoggedItem, value: Value, ctx: RuleContext) -> bool:
+        if self.check_role_literal(item, value, ctx):
+            return True
         texts = [value.text] if value.text else []
         if value.kind in ("fstring", "list"):
             texts += [p.text for p in value.items if p.text]
@@ -120,6 +146,29 @@ class LoggedValues(Rule):
                 wrap_fix(item, ctx, "redact_text", hit.confidence),
             )
         return False
+
+    @staticmethod
+    def check_role_literal(item: LoggedItem, value: Value, ctx: RuleContext) -> bool:
+        """`mlflow.set_tags({"engineer": "dawood"})`: a person named under a role key (low).
+
+        A name or handle under `engineer`, `author`, `owner`, `created_by`, ... is a
+        person, but a literal in code is as often a team, a bot or demo data, and
+        names are not validated (see `logmask.evidence.person_names`).
+        """
+        key, text = item.key, value.text
+        if key is None or text is None or value.kind != "literal" or item.anchor is None:
+            return False
+        if not (ctx.confident("low") and role_key(key) and role_value(text)):
+            return False
+        if find_values(text):
+            return False  # an e-mail or phone there is PII103 at its own confidence
+        return ctx.report(
+            "PII103",
+            item.anchor,
+            f"{item.where} logs a person's name or handle ({text[:1]}***) under '{key}'",
+            "low",
+            wrap_fix(item, ctx, "mask", "low"),
+        )
 
 
 ONE_LEVEL_LOWER: dict[Confidence, Confidence] = {"high": "medium", "medium": "low", "low": "low"}

@@ -130,6 +130,27 @@ CASES = [
         marker="<EMAIL>",
     ),
     Case(
+        "end-user-text-redacted",
+        """
+        import wandb
+        def handle(request):
+            question = request["messages"][-1]["content"]
+            wandb.log({"question": question})
+        handle(payload)
+        """,
+        """
+        import logmask
+        import wandb
+        def handle(request):
+            question = request["messages"][-1]["content"]
+            wandb.log({"question": logmask.redact_text(question)})
+        handle(payload)
+        """,
+        inputs={"payload": {"messages": [{"content": f"mail {EMAIL} or call {PHONE}"}]}},
+        secrets=(EMAIL, PHONE),
+        marker="<EMAIL>",
+    ),
+    Case(
         "config-attribute",
         """
         import wandb

@@ -17,9 +17,14 @@ assert "libcst" not in sys.modules and "click" not in sys.modules and "pandas" n
 logmask.mask_records([{"email": "ann@corp.de", "user": {"name": "Ann"}}])
 logmask.mask_dataframe({"email": ["ann@corp.de", None]})
 logmask.redact_text("write to ann@gmail.com")
+logmask.redact_text([{"role": "user", "content": "I am Ann, see you at 10:30"}])
 logmask.redact_span, logmask.LogmaskWarning, logmask.__version__
 heavy = {"libcst", "click", "pandas", "mlflow", "wandb"} & set(sys.modules)
 assert not heavy, heavy
+# the validating libraries load only when a text has a candidate for them
+assert "phonenumbers" not in sys.modules and "stdnum" not in sys.modules
+assert logmask.redact_text("call +44 20 7946 0958, BSN 111222333") == "call <PHONE>, BSN <BSN>"
+assert "phonenumbers" in sys.modules and "stdnum" in sys.modules
 print("ok")
 """
 

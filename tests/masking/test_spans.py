@@ -69,7 +69,11 @@ def test_inputs_outputs_and_attributes_are_redacted() -> None:
         detail={"text": f"reach me at {EMAIL}"},
     )
     assert redact_span(span) is None
-    assert span.inputs == {"customer_email": mask(EMAIL), "message": "I am Ann, <EMAIL>", "k": 3}
+    assert span.inputs == {
+        "customer_email": mask(EMAIL),
+        "message": "I am <PERSON>, <EMAIL>",
+        "k": 3,
+    }
     assert span.outputs == ["call <PHONE>", {"email": mask(EMAIL)}]
     assert span.attributes["user_email"] == mask(EMAIL)
     assert span.attributes["detail"] == {"text": "reach me at <EMAIL>"}
@@ -162,9 +166,54 @@ def test_real_mlflow_trace_has_no_email(mlflow_tracing: Any) -> None:
     root = next(s for s in trace.data.spans if s.name == "answer")
     assert root.inputs == {
         "customer_email": mask(EMAIL),
-        "message": "Hi, I am Ann (<EMAIL>, <PHONE>)",
+        "message": "Hi, I am <PERSON> (<EMAIL>, <PHONE>)",
     }
     assert root.outputs == "Thanks, we will write to <EMAIL>"
     child = next(s for s in trace.data.spans if s.name == "lookup")
     assert child.attributes["user_email"] == mask(EMAIL)
     assert child.attributes["mlflow.spanFunctionName"] == "lookup"
+
+
+def test_real_mlflow_trace_previews_tags_and_chat_messages(mlflow_tracing: Any) -> None:
+    """Previews set with update_current_trace, tags, metadata and message lists are redacted."""
+    mlflow = mlflow_tracing
+    message = f"Hi, my name is Annabel Leeford, {EMAIL}, {PHONE}, card 4539 1488 0343 6467"
+
+    with mlflow.start_span(name="chat") as span:
+        span.set_inputs({"messages": [{"role": "user", "content": message}], "k": 2})
+        mlflow.update_current_trace(
+            request_preview=message,
+            response_preview=f"We will write to {EMAIL}",
+            tags={"question": message},
+            metadata={"note": f"call {PHONE}"},
+        )
+        span.set_outputs({"answer": "ok"})
+    trace = mlflow.get_trace(mlflow.get_last_active_trace_id(), flush=True)
+    assert trace is not None
+    stored = trace.to_json() + json.dumps(trace.info.to_dict())
+    for secret in (EMAIL, "7946", "4539", "Leeford"):
+        assert secret not in stored, secret
+    root = trace.data.spans[0]
+    assert root.inputs == {
+        "messages": [
+            {"role": "user", "content": "Hi, my name is <PERSON>, <EMAIL>, <PHONE>, card <CARD>"}
+        ],
+        "k": 2,
+    }
+    assert trace.info.request_preview.startswith("Hi, my name is <PERSON>")
+    assert trace.info.tags["question"].endswith("card <CARD>")
+
+
+def test_pydantic_inputs_are_walked_as_dicts() -> None:
+    class Order:
+        def model_dump(self) -> dict[str, Any]:
+            return {"customer_email": EMAIL, "messages": [{"content": f"call {PHONE}"}]}
+
+    span = FakeSpan(inputs={"order": Order(), "request": Order(), "k": 1})
+    redact_span(span)
+    assert span.inputs == {
+        "order": {"customer_email": mask(EMAIL), "messages": [{"content": "call <PHONE>"}]},
+        # under a free-text name every string is text: the address becomes a marker
+        "request": {"customer_email": "<EMAIL>", "messages": [{"content": "call <PHONE>"}]},
+        "k": 1,
+    }
