@@ -6,29 +6,18 @@ tests all call `Linter.check_source` / `Linter.check_file`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from logmask.evidence.names import NameClassifier
-from logmask.findings import FileError, Finding
+from logmask.findings import FileError
 from logmask.linter.config import Config
 from logmask.linter.prefilter import CandidateFilter
 from logmask.linter.processors import ProcessorIndex
+from logmask.linter.results import FileResult
 from logmask.linter.source import UnreadableFile, check_text, read_source
 from logmask.rules.sinks import PERSONAL_KEYS, SinkTable
 
-if TYPE_CHECKING:
-    import libcst as cst
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    source: bytes | None = None
-    module: cst.Module | None = None
+__all__ = ["FileResult", "Linter"]
 
 
 class Linter:

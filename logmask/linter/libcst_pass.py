@@ -8,20 +8,33 @@ runs, every warm-cache run -- never imports LibCST or the rules.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Protocol
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from logmask.findings import Edit, FileError, Finding, Fix
 from logmask.linter.noqa import noqa_map, suppressed
+from logmask.linter.results import FileResult
 from logmask.rules import RULES, new_rules
 from logmask.rules.analysis import ModuleAnalysis
 from logmask.rules.base import Options, RawFinding, Rule, RuleContext, homonym_senses
 
 if TYPE_CHECKING:
-    from logmask.linter.engine import FileResult, Linter
+    from logmask.evidence.names import NameClassifier
+    from logmask.linter.config import Config
+    from logmask.linter.processors import ProcessorIndex
+    from logmask.rules.sinks import SinkTable
+
+
+class Linter(Protocol):
+    """What the pass needs of the engine's `Linter` (the engine imports this module, not back)."""
+
+    config: Config
+    classifier: NameClassifier
+    sinks: SinkTable
+    processors: ProcessorIndex
 
 
 class GuardedRule(Rule):
@@ -29,7 +42,6 @@ class GuardedRule(Rule):
 
     def __init__(self, rule: Rule, on_error: Callable[[Rule, BaseException], None]) -> None:
         self.rule = rule
-        self.docs = rule.docs
         self.on_error = on_error
         self.failed = False
 
@@ -164,7 +176,7 @@ def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding
 
 
 def statement_lines(
-    statement: cst.CSTNode | None, positions: dict[cst.CSTNode, CodeRange]
+    statement: cst.CSTNode | None, positions: Mapping[cst.CSTNode, CodeRange]
 ) -> tuple[int, int] | tuple[()]:
     if not isinstance(statement, cst.SimpleStatementLine):
         return ()
@@ -175,7 +187,7 @@ def statement_lines(
 
 
 def make_fix(
-    module: cst.Module, finding: RawFinding, positions: dict[cst.CSTNode, CodeRange]
+    module: cst.Module, finding: RawFinding, positions: Mapping[cst.CSTNode, CodeRange]
 ) -> Fix | None:
     spec = finding.fix
     if spec is None:

@@ -18,7 +18,13 @@ import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from logmask.masking.pseudonym import _mask_any, bulk_masker, scalar_masker, warn_once
+from logmask.masking.pseudonym import (
+    _mask_any,
+    bulk_masker,
+    register_pandas_masker,
+    scalar_masker,
+    warn_once,
+)
 from logmask.masking.text import redact_text
 
 if TYPE_CHECKING:
@@ -306,6 +312,9 @@ def mask_pandas(value: Any, *, keep_domain: bool = False, key: bytes | str | Non
     if isinstance(value, pd.Index):
         return pd.Index(_map_series(pd.Series(value), many, categories_ok=True), name=value.name)
     return _map_series(value, many, categories_ok=True)
+
+
+register_pandas_masker(mask_pandas)
 
 
 def mask_records(

@@ -26,7 +26,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = ["TOKEN_PREFIX", "LogmaskWarning", "is_missing", "is_pseudonym", "mask"]
 
@@ -120,6 +120,20 @@ class _Hmac:
             return TOKEN_PREFIX + outer.hexdigest()[:16]
 
         return token
+
+
+class PandasMasker(Protocol):
+    def __call__(self, value: Any, *, keep_domain: bool, key: bytes | str | None) -> Any: ...
+
+
+# Masking pandas objects is the table helpers' job (`logmask.masking.frames`, imported
+# with the package). They register it here, so this module, below them, never imports them.
+_pandas_masker: PandasMasker | None = None
+
+
+def register_pandas_masker(masker: PandasMasker) -> None:
+    global _pandas_masker
+    _pandas_masker = masker
 
 
 _hashers: dict[bytes, _Hmac] = {}
@@ -308,9 +322,8 @@ def _mask_any(
         return type(value)(items)
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(value, (pd.Series, pd.DataFrame, pd.Index)):
-        from logmask.masking.frames import mask_pandas
-
-        return mask_pandas(value, keep_domain=keep_domain, key=key)
+        assert _pandas_masker is not None, "logmask.masking.frames registers it on import"
+        return _pandas_masker(value, keep_domain=keep_domain, key=key)
     np = sys.modules.get("numpy")
     if np is not None and isinstance(value, np.ndarray):
         out = np.empty(value.shape, dtype=object)
