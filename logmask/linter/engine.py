@@ -11,6 +11,7 @@ from functools import cached_property
 from logmask.evidence.names import NameClassifier
 from logmask.findings import FileError
 from logmask.linter.config import Config
+from logmask.linter.deep import run_deep
 from logmask.linter.prefilter import CandidateFilter
 from logmask.linter.processors import ProcessorIndex
 from logmask.linter.results import FileResult
@@ -59,11 +60,21 @@ class Linter:
 
     def check_python(self, data: bytes, path: str) -> FileResult:
         result = self.unparsed(data, path)
-        if result.errors or not self.may_log(data) or not self.candidates.needs_libcst(data):
+        if result.errors or not self.may_log(data):
+            return result
+        return run_deep(lambda: self._parse_and_check(data, result))
+
+    def _parse_and_check(self, data: bytes, result: FileResult) -> FileResult:
+        """The `ast` screen, then LibCST (on a deep stack: see `logmask.linter.deep`)."""
+        screen = self.candidates.screen(data)
+        if screen.problem is not None:
+            result.errors.append(FileError(result.path, screen.problem))
+            return result
+        if not screen.needs_libcst:
             return result
         from logmask.linter.libcst_pass import check_module  # LibCST loads on first use
 
-        check_module(self, data, result)
+        check_module(self, data, result, screen.syntax_error)
         return result
 
     def unparsed(self, data: bytes, path: str) -> FileResult:

@@ -68,19 +68,30 @@ class GuardedRule(Rule):
         self._call("on_module_end", ctx)
 
 
-def check_module(linter: Linter, data: bytes, result: FileResult) -> None:
-    """Parse `data` and add its tree, findings and errors to `result`."""
+def check_module(
+    linter: Linter, data: bytes, result: FileResult, syntax_error: str | None = None
+) -> None:
+    """Parse `data` and add its tree, findings and errors to `result`.
+
+    `syntax_error` is CPython's account of the file when it refused it: LibCST
+    still tries (the syntax may be newer than this Python), and if it fails
+    too, CPython's reason and line are the clearer message.
+    """
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as err:
         message = str(err).strip().splitlines()[0] if str(err).strip() else "syntax error"
-        problem = f"syntax error at line {err.raw_line}:{err.raw_column + 1}: {message}"
-    except UnicodeDecodeError:
-        problem = "not valid UTF-8 and no coding cookie declares its encoding"
+        problem = (
+            syntax_error or f"syntax error at line {err.raw_line}:{err.raw_column + 1}: {message}"
+        )
+    except UnicodeDecodeError as err:
+        problem = undecodable(err)
     except (LookupError, SyntaxError, ValueError) as err:
         problem = f"cannot decode: {err}"
     except RecursionError:
-        problem = "too deeply nested to parse"
+        problem = "too complex to check: nested too deeply for the parser"
+    except MemoryError:
+        problem = "out of memory while parsing"
     else:
         result.module = module
         raw = analyse(linter, module, result, homonym_senses(data))
@@ -88,6 +99,19 @@ def check_module(linter: Linter, data: bytes, result: FileResult) -> None:
             result.findings = locate(module, raw, result.path)
         return
     result.errors.append(FileError(result.path, problem))
+
+
+def undecodable(err: UnicodeDecodeError) -> str:
+    """Why the bytes are not text: no cookie and not UTF-8, or a cookie Python cannot honour."""
+    if err.encoding.replace("_", "-").lower().startswith(("utf-16", "utf-32")):
+        return (
+            f"declares the encoding {err.encoding.split('-le')[0].split('-be')[0]} in its coding "
+            "cookie, which Python cannot read source in (a cookie must name an ASCII-compatible "
+            "encoding; save the file as UTF-8)"
+        )
+    if err.encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+        return "not valid UTF-8 and no coding cookie declares its encoding"
+    return f"not valid {err.encoding} text, the encoding its coding cookie declares"
 
 
 def analyse(

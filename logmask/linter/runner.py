@@ -8,11 +8,12 @@ from pathlib import Path
 
 from logmask.linter.cache import ResultCache
 from logmask.linter.config import Config
+from logmask.linter.deep import run_deep
 from logmask.linter.engine import FileResult, Linter
 from logmask.linter.files import discover
 from logmask.linter.fixloop import Checked, compiles, fix_loop
 from logmask.linter.notebook import fix_notebook
-from logmask.linter.parallel import check_files, make_linter
+from logmask.linter.parallel import DEFAULT_TIMEOUT, check_data, check_files, make_linter
 
 __all__ = ["Checked", "FixMode", "check_paths", "check_stdin", "compiles", "fix_loop"]
 
@@ -30,8 +31,8 @@ def check_one(linter: Linter, result: FileResult, mode: FixMode) -> Checked:
     if not mode.compute or not result.findings:
         return Checked(result)
     if result.path.endswith(".ipynb"):
-        return fix_notebook(linter, result, mode.unsafe)
-    return fix_loop(linter, result, mode.unsafe)
+        return run_deep(lambda: fix_notebook(linter, result, mode.unsafe))
+    return run_deep(lambda: fix_loop(linter, result, mode.unsafe))
 
 
 def check_paths(
@@ -40,8 +41,11 @@ def check_paths(
     mode: FixMode = FixMode(),
     jobs: int | None = 1,
     cache: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Iterator[Checked]:
     """Check discovered files on `jobs` processes (None: all cores), in discovery order.
+
+    `timeout` limits the seconds a worker may spend on one file (`jobs=1`: no limit).
 
     With `cache`, results are read from and written to `.logmask_cache/` (see
     `logmask.linter.cache`). Results come back without syntax trees unless a fix
@@ -51,7 +55,7 @@ def check_paths(
     files = list(discover(paths, config))
     linter = make_linter(config)
     store = ResultCache.open(config, Path(paths[0]) if paths else None) if cache else None
-    for result in check_files(files, linter, jobs, store):
+    for result in check_files(files, linter, jobs, store, timeout):
         if mode.compute and result.findings and result.module is None and result.source:
             result = linter.check_source(result.source, result.path)
         checked = check_one(linter, result, mode)
@@ -60,6 +64,21 @@ def check_paths(
         yield checked
 
 
-def check_stdin(data: bytes, filename: str, config: Config, mode: FixMode = FixMode()) -> Checked:
-    linter = Linter(config)
-    return check_one(linter, linter.check_source(data, filename), mode)
+def check_stdin(
+    data: bytes,
+    filename: str,
+    config: Config,
+    mode: FixMode = FixMode(),
+    jobs: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Checked:
+    """Check (and fix) a source read from stdin, in a worker unless `jobs=1`.
+
+    A source that crashed or outlasted a worker gets its error line and no fix:
+    the caller then prints it unchanged, never an empty buffer.
+    """
+    linter = make_linter(config)
+    result = check_data(filename, data, linter, jobs, timeout)
+    if mode.compute and result.findings and result.module is None:
+        result = linter.check_source(data, filename)
+    return check_one(linter, result, mode)

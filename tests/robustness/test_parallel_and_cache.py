@@ -64,23 +64,31 @@ def test_pool_and_cache_give_the_sequential_results(
     assert warm == sequential
 
 
-def test_no_pool_for_a_handful_of_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_worker_for_a_handful_of_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pre-commit hook's handful of files costs one worker; `jobs=1` none."""
     started: list[int] = []
-    real = parallel.run_pool
+    real = parallel.Pool.start
 
-    def counting(tasks, config, jobs):  # type: ignore[no-untyped-def]
-        started.append(len(tasks))
-        return real(tasks, config, jobs)
+    def counting(self: parallel.Pool) -> parallel.Worker:
+        started.append(self.size)
+        return real(self)
 
-    monkeypatch.setattr(parallel, "run_pool", counting)
+    monkeypatch.setattr(parallel.Pool, "start", counting)
+    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
     for i in range(parallel.MIN_POOL_FILES):
         (tmp_path / f"f{i}.py").write_text(f"import wandb\nwandb.log({{'email_{i}': e}})\n")
     (tmp_path / "quiet.py").write_text("x = 1\n")  # names no tracker: never pending
-    few = list(check_paths([str(tmp_path)], CONFIG, jobs=2))
+    alone = list(check_paths([str(tmp_path)], CONFIG, jobs=1))
     assert started == []
+    few = list(check_paths([str(tmp_path)], CONFIG, jobs=2))
+    assert started == [1]
     (tmp_path / "one_more.py").write_text("import wandb\nwandb.log({'email': e})\n")
-    more = list(check_paths([str(tmp_path)], CONFIG, jobs=2))
-    assert started == [parallel.MIN_POOL_FILES + 1]
+    started.clear()
+    more = list(check_paths([str(tmp_path)], CONFIG, jobs=8))  # capped at the 2 cores
+    assert started == [2, 2]
+    assert summary(alone) == summary(few)
     assert len(more) == len(few) + 1
     assert [c.result.path for c in more] == sorted(c.result.path for c in more)
 
