@@ -17,9 +17,10 @@ from logmask import __version__
 from logmask.findings import FileError, Finding, applicable
 from logmask.linter import baseline as baselines
 from logmask.linter.config import Config, ConfigError, find_pyproject, load_config, split_codes
+from logmask.linter.parallel import DEFAULT_TIMEOUT
 from logmask.linter.report import render_github, render_json, render_statistics, render_text
 from logmask.linter.runner import Checked, FixMode, check_paths, check_stdin
-from logmask.linter.text import unified_diff, write_atomic
+from logmask.linter.text import unified_diff
 from logmask.rules import RULES
 
 if TYPE_CHECKING:
@@ -114,6 +115,13 @@ def main() -> None:
     help="Processes to check with (default: all available cores; 1: no pool).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .logmask_cache/.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds a worker may spend on one file before it is reported and skipped.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -134,6 +142,7 @@ def check(
     force_exclude: bool,
     jobs: int | None,
     no_cache: bool,
+    timeout: float,
 ) -> None:
     """Check PATHS (default: the current folder) for personal data sent to trackers."""
     paths = paths or (".",)
@@ -164,14 +173,16 @@ def check(
     stdin_item: Checked | None = None
     if "-" in paths:
         data = sys.stdin.buffer.read()
-        stdin_item = check_stdin(data, stdin_filename or "-", config, mode)
+        stdin_item = check_stdin(data, stdin_filename or "-", config, mode, jobs, timeout)
         checked.append(stdin_item)
     # `--fix` on stdin prints the source (fixed or not) to stdout, like ruff; the report
     # then goes to stderr so the two never mix.
     source_out = stdin_item is not None and fix and not show_diff
     others = [p for p in paths if p != "-" and not (force_exclude and config.is_excluded(p))]
     if others:
-        checked.extend(check_paths(others, config, mode, jobs=jobs, cache=not no_cache))
+        checked.extend(
+            check_paths(others, config, mode, jobs=jobs, cache=not no_cache, timeout=timeout)
+        )
     for item in checked:
         result = item.result
         # `--diff` changes nothing: the findings of the files as they are stand.
@@ -186,11 +197,6 @@ def check(
         encoding = result.module.encoding if result.module is not None else "utf-8"
         if show_diff:
             diffs.append(unified_diff(result.path, item.original, item.fixed, encoding))
-        elif item is not stdin_item:
-            try:
-                write_atomic(result.path, item.fixed)
-            except OSError as err:
-                errors.append(FileError(result.path, f"cannot write fixes: {err}"))
 
     findings.sort(key=lambda f: f.sort_key)
     if write_baseline:

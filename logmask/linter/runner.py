@@ -1,4 +1,8 @@
-"""Check many files: discovery, stdin, the fix loop. Yields results; prints nothing."""
+"""Check many files: discovery, stdin, the fix loop, writing fixes. Yields results; prints nothing.
+
+Fixes are written as each file is done (`FixMode.write`), and only over the
+content that was checked (`logmask.linter.text.write_fixed`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from logmask.findings import FileError
 from logmask.linter.cache import ResultCache
 from logmask.linter.config import Config
 from logmask.linter.deep import run_deep
@@ -14,6 +19,7 @@ from logmask.linter.files import discover
 from logmask.linter.fixloop import Checked, compiles, fix_loop
 from logmask.linter.notebook import fix_notebook
 from logmask.linter.parallel import DEFAULT_TIMEOUT, check_data, check_files, make_linter
+from logmask.linter.text import NotWritten, write_fixed
 
 __all__ = ["Checked", "FixMode", "check_paths", "check_stdin", "compiles", "fix_loop"]
 
@@ -59,9 +65,27 @@ def check_paths(
         if mode.compute and result.findings and result.module is None and result.source:
             result = linter.check_source(result.source, result.path)
         checked = check_one(linter, result, mode)
+        if mode.write and checked.fixed is not None:
+            checked = written(checked)
         if checked.fixed is None:
             checked.result.module = None  # keep memory flat over big trees
         yield checked
+
+
+def written(checked: Checked) -> Checked:
+    """Write a file's fixes; if they cannot be (see `write_fixed`), the file as it was, and why.
+
+    A fix that was not written is not counted, and the findings it would have
+    fixed are still there to report.
+    """
+    assert checked.fixed is not None and checked.original is not None
+    path = checked.result.path
+    try:
+        write_fixed(path, checked.original, checked.fixed)
+    except NotWritten as err:
+        before = FileResult(path, list(checked.before or ()), [FileError(path, str(err))])
+        return Checked(before, checked.original, None, 0, before=checked.before)
+    return checked
 
 
 def check_stdin(
