@@ -102,13 +102,7 @@ def check_module(
 
 
 def undecodable(err: UnicodeDecodeError) -> str:
-    """Why the bytes are not text: no cookie and not UTF-8, or a cookie Python cannot honour."""
-    if err.encoding.replace("_", "-").lower().startswith(("utf-16", "utf-32")):
-        return (
-            f"declares the encoding {err.encoding.split('-le')[0].split('-be')[0]} in its coding "
-            "cookie, which Python cannot read source in (a cookie must name an ASCII-compatible "
-            "encoding; save the file as UTF-8)"
-        )
+    """Why the bytes are not text: no cookie and not UTF-8, or not what the cookie says."""
     if err.encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
         return "not valid UTF-8 and no coding cookie declares its encoding"
     return f"not valid {err.encoding} text, the encoding its coding cookie declares"

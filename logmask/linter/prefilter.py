@@ -205,6 +205,29 @@ def token_screen(data: bytes) -> str | None:
     return None
 
 
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+
+
+def wide_cookie(data: bytes) -> str | None:
+    """A coding cookie naming UTF-16 or UTF-32, which Python refuses for source; else None.
+
+    Python reads the cookie as ASCII, so source must be in an ASCII-compatible
+    encoding: such a file runs nowhere ("encoding problem: utf-16").
+    """
+    head = b"\n".join(data[:4096].splitlines()[:2])
+    match = _COOKIE.search(head)
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii", "replace").lower().replace("_", "-")
+    if not name.startswith(("utf-16", "utf-32", "utf16", "utf32")):
+        return None
+    return (
+        f"declares the encoding {name} in its coding cookie, which Python cannot read source "
+        "in (source must be ASCII-compatible: Python refuses the file with 'encoding problem'); "
+        "save it as UTF-8"
+    )
+
+
 def too_deep_for_python() -> str:
     return (
         "too complex to check: an expression nested deeper than Python's parser accepts "
@@ -257,6 +280,9 @@ class CandidateFilter:
 
     def screen(self, data: bytes) -> Screen:
         """Parse with `ast`: is LibCST needed, and can it take the file?"""
+        cookie = wide_cookie(data)
+        if cookie is not None:
+            return Screen(True, problem=cookie)
         if len(data) > MAX_TOKENS:
             tokens = _TOKEN.subn(b"", data)[1]
             if tokens > MAX_TOKENS:
