@@ -241,6 +241,34 @@ class Spelling:
     def only_import(self, name: str) -> bool:
         return self.bindings(name) == 1
 
+    def shadowed(self, module: str) -> bool:
+        """Is `module`'s name bound to something else anywhere (a parameter, local, function...)?
+
+        Then `module.mask(x)` may call that object instead: fixes use a free alias.
+        """
+        scopes = self.scopes
+        if scopes is None:
+            return True
+        for scope in scopes:
+            for assignment in scope.assignments[module]:  # type: ignore[attr-defined]
+                node = getattr(assignment, "node", None)
+                if not (isinstance(node, cst.Import) and module in self._plain_imports(node)):
+                    return True
+        return False
+
+    @staticmethod
+    def _plain_imports(node: cst.Import) -> set[str]:
+        """Names `import a` / `import a.b` bind to the module `a` itself."""
+        return {_dotted(alias.name).split(".")[0] for alias in node.names if alias.asname is None}
+
+    def free_name(self, base: str) -> str:
+        """`base`, or `base_2`, `base_3`...: the first name bound nowhere in the module."""
+        name, number = base, 1
+        while self.bindings(name):
+            number += 1
+            name = f"{base}_{number}"
+        return name
+
     def adapt(self, fix: Fix) -> Adapted:
         contents = [edit.content for edit in fix.edits]
         imports = list(fix.imports)
@@ -248,7 +276,14 @@ class Spelling:
         for imp in fix.imports:
             words = imp.split()
             if words == ["import", "logmask"]:
-                if "logmask" not in self.module_names("logmask") and self.respell_logmask(
+                if self.shadowed("logmask"):
+                    if self.respell_logmask(contents, setup):
+                        imports.remove(imp)
+                    else:
+                        alias = self.free_name("_logmask")
+                        self.alias_logmask(contents, setup, alias)
+                        imports[imports.index(imp)] = f"import logmask as {alias}"
+                elif "logmask" not in self.module_names("logmask") and self.respell_logmask(
                     contents, setup
                 ):
                     imports.remove(imp)
@@ -280,6 +315,14 @@ class Spelling:
         contents[:] = [sub(c) for c in contents]
         setup[:] = [sub(s) for s in setup]
         return True
+
+    @staticmethod
+    def alias_logmask(contents: list[str], setup: list[str], alias: str) -> None:
+        def sub(text: str) -> str:
+            return _HELPER.sub(lambda m: f"{alias}.{m.group(1)}", text)
+
+        contents[:] = [sub(c) for c in contents]
+        setup[:] = [sub(s) for s in setup]
 
     def respell_from(self, module: str, name: str, contents: list[str]) -> str | None:
         """A configured masker `from module import name`: the import to add instead, or None.
@@ -337,8 +380,9 @@ def import_lines(module: cst.Module, everywhere: bool = False) -> set[str]:
 
     Only the header counts: an import further down may run after the code a fix
     changed (a second `import logmask` at the top is harmless). Imports in
-    `try:` / `if TYPE_CHECKING:` blocks of the header count too: adding an
-    unconditional one would turn an optional dependency into a hard one.
+    `try:` blocks of the header count too: adding an unconditional one would
+    turn an optional dependency into a hard one. Those under `if TYPE_CHECKING:`
+    do not: they never run.
     `import a.b` also provides "import a" (it binds `a`). `everywhere`: all top-level
     imports.
     """
@@ -364,15 +408,37 @@ def import_lines(module: cst.Module, everywhere: bool = False) -> set[str]:
 
 
 def _top_statements(body: Sequence[cst.CSTNode]) -> list[cst.SimpleStatementLine]:
-    """Simple statements at module level, including those in import-ish compound blocks."""
+    """Simple statements run at module level, including those in import-ish compound blocks.
+
+    The body of `if TYPE_CHECKING:` never runs: its imports bind nothing a fix can use.
+    """
     out: list[cst.SimpleStatementLine] = []
     for stmt in body:
         if isinstance(stmt, cst.SimpleStatementLine):
             out.append(stmt)
+        elif isinstance(stmt, cst.If) and _is_type_checking(stmt.test):
+            if isinstance(stmt.orelse, cst.If):
+                out += _top_statements([stmt.orelse])
+            elif isinstance(stmt.orelse, cst.Else):
+                out += _top_statements(_suite(stmt.orelse.body))
         elif _is_importish(stmt):
             for block in _blocks(stmt):
                 out += _top_statements(block)
     return out
+
+
+def _suite(body: cst.BaseSuite) -> Sequence[cst.CSTNode]:
+    if isinstance(body, cst.IndentedBlock):
+        return body.body
+    assert isinstance(body, cst.SimpleStatementSuite)
+    return [cst.SimpleStatementLine(body=body.body)]
+
+
+def _is_type_checking(test: cst.BaseExpression) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING` (true only for type checkers)."""
+    if isinstance(test, cst.Name):
+        return test.value == "TYPE_CHECKING"
+    return isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
 
 
 def setup_present(module: cst.Module, setup: str) -> bool:
@@ -494,6 +560,29 @@ def _binds(stmt: cst.CSTNode, names: set[str]) -> bool:
 
 
 _COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=]")
+# Statements that change where imports are found (`sys.path.insert(0, ...)`, `site.addsitedir`).
+_SYS_PATH = re.compile(
+    r"\bsys\s*\.\s*path\s*(?:\.\s*(?:insert|append|extend)\b|\[|\+?=)|\baddsitedir\s*\("
+)
+
+
+def _binds_package(stmt: cst.CSTNode, package: str) -> bool:
+    """A top-level import (any depth of `if`/`try`) of `package` or one of its modules."""
+    for simple in _top_statements([stmt]):
+        for small in simple.body:
+            if isinstance(small, cst.Import):
+                names = [_dotted(alias.name) for alias in small.names]
+            elif (
+                isinstance(small, cst.ImportFrom)
+                and small.module is not None
+                and not small.relative
+            ):
+                names = [_dotted(small.module)]
+            else:
+                continue
+            if any(name.split(".")[0] == package for name in names):
+                return True
+    return False
 
 
 class Layout:
@@ -584,6 +673,22 @@ class Layout:
                 break
         return self.end[id(group[-1])]
 
+    def project_position(self, package: str) -> int | None:
+        """Where an import of the project's `package` must go when `sys.path` is set up first.
+
+        Scripts often put their source folder on `sys.path` before importing the
+        project: the import goes right before the first import of `package`
+        that follows such set-up, or after the set-up if nothing imports it yet.
+        None: no set-up precedes the project's imports (the usual placement).
+        """
+        setup: cst.CSTNode | None = None
+        for stmt in self.module.body:
+            if _binds_package(stmt, package):
+                return self.start[id(stmt)] if setup is not None else None
+            if not _is_import_line(stmt) and _SYS_PATH.search(self.module.code_for_node(stmt)):
+                setup = stmt
+        return self.end[id(setup)] if setup is not None else None
+
     def setup_position(self, names: set[str]) -> int:
         end = self.region_end
         for stmt in self.module.body:
@@ -668,7 +773,11 @@ def add_header(
     at: dict[int, list[str]] = {}
     new_block = None
     for line in sorted(imports, key=_import_key):
-        if group is not None:
+        package = line.split()[1].split(".")[0]
+        project = layout.project_position(package) if package != "logmask" else None
+        if project is not None:
+            index = project
+        elif group is not None:
             index = layout.import_position(group, line)
         else:
             index = new_block = layout.after_prelude
