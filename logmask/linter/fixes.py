@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, PositionProvider, Scope, ScopeProvider
 
 from logmask.findings import Finding, Fix
 from logmask.linter.text import decode, encode, split_lines
@@ -215,13 +215,13 @@ class Spelling:
         return out
 
     @cached_property
-    def scopes(self) -> list[object] | None:
+    def scopes(self) -> list[Scope] | None:
         """Every scope of the module; None if LibCST cannot resolve them (reuse nothing)."""
         try:
             resolved = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(ScopeProvider)
         except Exception:
             return None
-        unique: dict[int, object] = {}
+        unique: dict[int, Scope] = {}
         for scope in resolved.values():
             if scope is not None:
                 unique[id(scope)] = scope
@@ -232,7 +232,7 @@ class Spelling:
         if name not in self._counts:
             scopes = self.scopes
             self._counts[name] = (
-                sum(len(scope.assignments[name]) for scope in scopes)  # type: ignore[attr-defined]
+                sum(len(scope.assignments[name]) for scope in scopes)
                 if scopes is not None
                 else 2  # unknown: as if bound elsewhere too
             )
@@ -250,7 +250,7 @@ class Spelling:
         if scopes is None:
             return True
         for scope in scopes:
-            for assignment in scope.assignments[module]:  # type: ignore[attr-defined]
+            for assignment in scope.assignments[module]:
                 node = getattr(assignment, "node", None)
                 if not (isinstance(node, cst.Import) and module in self._plain_imports(node)):
                     return True
@@ -662,11 +662,11 @@ class Layout:
     def import_position(self, group: list[cst.SimpleStatementLine], line: str) -> int:
         keys = [_module_key(s) for s in group]
         ours = _import_key(line)
-        for key_of in (lambda k: k, lambda k: k[1]):
-            ordered = [key_of(k) for k in keys]
+        # isort's order (straight imports first), or one mixed order by module
+        for ordered, mine in ((keys, ours), ([(False, k[1]) for k in keys], (False, ours[1]))):
             if ordered == sorted(ordered):
                 for index, key in enumerate(ordered):
-                    if key > key_of(ours):
+                    if key > mine:
                         if index == 0:
                             return self.start[id(group[0])]
                         return self.end[id(group[index - 1])]
