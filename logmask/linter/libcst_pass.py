@@ -16,6 +16,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from logmask.findings import Edit, FileError, Finding, Fix
 from logmask.linter.noqa import noqa_map, suppressed
+from logmask.linter.redaction import redact_display
 from logmask.linter.results import FileResult
 from logmask.rules import RULES, new_rules
 from logmask.rules.analysis import ModuleAnalysis
@@ -173,7 +174,7 @@ def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding
             if origin and origin.start.line != where.start.line
             else ""
         )
-        message = finding.message.replace("{origin}", shown)
+        message = redact_display(finding.message.replace("{origin}", shown))
         key = (finding.code, where.start.line, where.start.column)
         if key in out:
             continue

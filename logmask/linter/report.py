@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from logmask.findings import FileError, Finding
@@ -14,6 +14,10 @@ from logmask.findings import FileError, Finding
 def finding_dict(finding: Finding) -> dict[str, object]:
     fix = None
     if finding.fix is not None:
+        from logmask.linter.redaction import shown_fix  # no personal literal verbatim
+
+        finding = replace(finding, fix=shown_fix(finding.fix))
+        assert finding.fix is not None
         fix = {
             "message": finding.fix.message,
             "applicability": "safe" if finding.fix.safe else "unsafe",
