@@ -97,7 +97,7 @@ def check_module(
         result.module = module
         raw = analyse(linter, module, result, homonym_senses(data))
         if raw:
-            result.findings = locate(module, raw, result.path)
+            result.findings = locate(module, raw, result.path, fixable(module, data))
         return
     result.errors.append(FileError(result.path, problem))
 
@@ -153,7 +153,25 @@ def analyse(
     return ctx.findings
 
 
-def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding]:
+def fixable(module: cst.Module, data: bytes) -> bool:
+    """Can fixes be applied at LibCST's positions (does its code round-trip the file)?
+
+    Otherwise findings carry no fix, so nothing is announced as fixable that
+    `--fix` would leave alone.
+    """
+    from logmask.linter.fixes import round_trips
+    from logmask.linter.text import decode
+
+    try:
+        text, _ = decode(data, module.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return round_trips(module.code, text)
+
+
+def locate(
+    module: cst.Module, raw: list[RawFinding], path: str, with_fixes: bool = True
+) -> list[Finding]:
     """Positions, noqa and fixes for the raw findings (the position pass runs only here)."""
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     lines = module.code.splitlines()
@@ -167,7 +185,7 @@ def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding
         check_lines = {where.start.line, *lines_of_statement}
         if suppressed(finding.code, sorted(check_lines), noqa):
             continue
-        fix = make_fix(module, finding, positions)
+        fix = make_fix(module, finding, positions) if with_fixes else None
         origin = positions.get(finding.origin) if finding.origin is not None else None
         shown = (
             f" (line {origin.start.line})"
