@@ -142,7 +142,11 @@ def analyse(
     try:
         analysis.run()
     except RecursionError:
-        result.errors.append(FileError(path, "too deeply nested to analyse", code="PII901"))
+        result.errors.append(
+            FileError(
+                path, "too complex to check: nested too deeply for the analysis", code="PII901"
+            )
+        )
     except Exception as err:
         where = "".join(traceback.format_exception_only(type(err), err)).strip()
         result.errors.append(FileError(path, f"internal error: {where}", code="PII901"))

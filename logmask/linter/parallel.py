@@ -122,7 +122,7 @@ def check_recorded(linter: Linter, path: str, data: bytes) -> tuple[FileResult, 
         return result, None
     except RecursionError:
         result = FileResult(path, source=data)
-        result.errors.append(FileError(path, "too deeply nested to check"))
+        result.errors.append(FileError(path, "too complex to check: nested too deeply"))
     except Exception as err:  # one odd file must not stop the others
         where = "".join(traceback.format_exception_only(type(err), err)).strip()
         result = FileResult(path, source=data)
