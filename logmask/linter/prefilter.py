@@ -256,7 +256,7 @@ class CandidateFilter:
         self.trace_decorators = frozenset(TRACE_DECORATORS)
         self._prefix_cache: dict[str, bool] = {}
         names = b"|".join(re.escape(m.encode()) for m in sorted(self.roots))
-        # `import mlflow` / `import wandb as w` bind a tracker root: keep without parsing.
+        # `import mlflow` / `import wandb as w` bind a tracker root: a candidate, no walk needed.
         self._fast = re.compile(rb"^[ \t]*import[ \t]+(?:" + names + rb")(?![\w.])", re.MULTILINE)
 
     def reaches_sink(self, api: str) -> bool:
