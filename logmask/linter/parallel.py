@@ -164,6 +164,9 @@ def _worker_main(
     """A worker: check the files it is sent, one at a time, until told to stop."""
     _isolate(parent, errors_to, memory)
     linter = make_linter(config)
+    # A worker exists to parse: load LibCST and the rules now, not on a file's clock.
+    import logmask.linter.libcst_pass  # noqa: F401
+
     gc.freeze()  # what the worker imported is never garbage: keep it out of collections
     while True:
         try:
