@@ -267,8 +267,11 @@ class Pool:
     def start(self) -> Worker:
         context = _context()
         ours, theirs = context.Pipe()
-        handle, errors_to = tempfile.mkstemp(prefix="logmask-worker-", suffix=".log")
-        os.close(handle)
+        try:
+            handle, errors_to = tempfile.mkstemp(prefix="logmask-worker-", suffix=".log")
+            os.close(handle)
+        except OSError:  # no temporary folder: the worker's native noise is dropped
+            errors_to = os.devnull
         process = context.Process(  # type: ignore[attr-defined]
             target=_worker_main,
             args=(self.config, theirs, os.getpid(), errors_to, self.memory),
@@ -286,8 +289,9 @@ class Pool:
         if worker.process.is_alive():
             worker.kill()
             worker.process.join()
-        with contextlib.suppress(OSError):
-            os.unlink(worker.errors_to)
+        if worker.errors_to != os.devnull:
+            with contextlib.suppress(OSError):
+                os.unlink(worker.errors_to)
         self.workers.remove(worker)
 
     def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult, Consulted | None]]:
