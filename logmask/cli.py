@@ -29,6 +29,7 @@ from logmask.linter.config import (
     load_config,
     split_codes,
 )
+from logmask.linter.parallel import DEFAULT_TIMEOUT
 from logmask.linter.report import (
     Summary,
     printable,
@@ -40,7 +41,7 @@ from logmask.linter.report import (
     render_statistics,
 )
 from logmask.linter.runner import Checked, FixMode, check_paths, check_stdin
-from logmask.linter.text import unified_diff, write_atomic
+from logmask.linter.text import unified_diff
 from logmask.rules import RULES, RuleDoc
 
 if TYPE_CHECKING:
@@ -178,6 +179,13 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Say which config is used, files and time.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only (no summary, no progress).")
 @click.option("-s", "--silent", is_flag=True, help="Print nothing; the exit code says the result.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds a worker may spend on one file before it is reported and skipped.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str | None,
@@ -209,6 +217,7 @@ def check(
     verbose: bool,
     quiet: bool,
     silent: bool,
+    timeout: float,
 ) -> None:
     """Check PATHS (default: the current folder) for personal data sent to trackers."""
     started = time.monotonic()
@@ -263,7 +272,7 @@ def check(
     data = b""
     if "-" in paths:
         data = sys.stdin.buffer.read()
-        stdin_item = check_stdin(data, stdin_filename or "-", config, mode)
+        stdin_item = check_stdin(data, stdin_filename or "-", config, mode, jobs, timeout)
         checked.append(stdin_item)
     # `--fix` on stdin prints the source (fixed or not) to stdout, like ruff; the report
     # then goes to stderr so the two never mix.
@@ -272,7 +281,7 @@ def check(
     if others:
         human = output_format in HUMAN_FORMATS and not statistics
         people = human and not (quiet or silent)
-        checked += run_checks(others, config, mode, jobs, not no_cache, people)
+        checked += run_checks(others, config, mode, jobs, not no_cache, people, timeout)
     for item in checked:
         result = item.result
         # `--diff` changes nothing: the findings of the files as they are stand.
@@ -290,11 +299,6 @@ def check(
         encoding = result.module.encoding if result.module is not None else "utf-8"
         if show_diff:
             diffs.append(unified_diff(result.path, item.original, item.fixed, encoding))
-        elif item is not stdin_item:
-            try:
-                write_atomic(result.path, item.fixed)
-            except OSError as err:
-                errors.append(FileError(result.path, f"cannot write fixes: {err}"))
 
     findings.sort(key=lambda f: f.sort_key)
     if changes is not None:
@@ -372,14 +376,24 @@ def check(
 
 
 def run_checks(
-    paths: list[str], config: Config, mode: FixMode, jobs: int | None, cache: bool, people: bool
+    paths: list[str],
+    config: Config,
+    mode: FixMode,
+    jobs: int | None,
+    cache: bool,
+    people: bool,
+    timeout: float,
 ) -> list[Checked]:
     """Check the files; a progress line on stderr when `people` watch a terminal."""
     from logmask.linter import progress as progress_line
 
     progress = progress_line.Progress() if progress_line.wanted(sys.stderr, people) else None
     try:
-        return list(check_paths(paths, config, mode, jobs=jobs, cache=cache, progress=progress))
+        return list(
+            check_paths(
+                paths, config, mode, jobs=jobs, cache=cache, timeout=timeout, progress=progress
+            )
+        )
     finally:
         if progress is not None:
             progress.close()

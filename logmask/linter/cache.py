@@ -37,6 +37,7 @@ from typing import Any
 from logmask import __version__
 from logmask.findings import Edit, FileError, Finding, Fix
 from logmask.linter.config import Config
+from logmask.linter.redaction import shown_fix
 
 FORMAT = 1
 CACHE_DIR_NAME = ".logmask_cache"
@@ -203,7 +204,7 @@ def decode_entry(raw: dict[str, Any]) -> Entry:
 def encode_finding(finding: Finding) -> dict[str, Any]:
     out = {f.name: getattr(finding, f.name) for f in dataclasses.fields(finding)}
     if finding.fix is not None:
-        fix = finding.fix
+        fix = shown_fix(finding.fix)  # for reports only: --fix re-parses, never reads this
         out["fix"] = {
             "message": fix.message,
             "edits": [dataclasses.astuple(e) for e in fix.edits],

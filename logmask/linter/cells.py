@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 from logmask.linter.text import split_lines
 
 if TYPE_CHECKING:
-    from logmask.linter.engine import FileResult, Linter
+    from logmask.linter.results import FileResult
+    from logmask.linter.results import PythonChecker as Linter
 
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit"})
 # Databricks: a cell whose first line is one of these alone is written in that language.

@@ -6,29 +6,19 @@ tests all call `Linter.check_source` / `Linter.check_file`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from logmask.evidence.names import NameClassifier
-from logmask.findings import FileError, Finding
+from logmask.findings import FileError
 from logmask.linter.config import Config
+from logmask.linter.deep import run_deep
 from logmask.linter.prefilter import CandidateFilter
 from logmask.linter.processors import ProcessorIndex
+from logmask.linter.results import FileResult
 from logmask.linter.source import UnreadableFile, check_text, read_source
 from logmask.rules.trackers import TrackerModel, user_rows
 
-if TYPE_CHECKING:
-    import libcst as cst
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    source: bytes | None = None
-    module: cst.Module | None = None
+__all__ = ["FileResult", "Linter"]
 
 
 class Linter:
@@ -76,11 +66,21 @@ class Linter:
 
     def check_python(self, data: bytes, path: str) -> FileResult:
         result = self.unparsed(data, path)
-        if result.errors or not self.may_log(data) or not self.candidates.needs_libcst(data):
+        if result.errors or not self.may_log(data):
+            return result
+        return run_deep(lambda: self._parse_and_check(data, result))
+
+    def _parse_and_check(self, data: bytes, result: FileResult) -> FileResult:
+        """The `ast` screen, then LibCST (on a deep stack: see `logmask.linter.deep`)."""
+        screen = self.candidates.screen(data)
+        if screen.problem is not None:
+            result.errors.append(FileError(result.path, screen.problem))
+            return result
+        if not screen.needs_libcst:
             return result
         from logmask.linter.libcst_pass import check_module  # LibCST loads on first use
 
-        check_module(self, data, result)
+        check_module(self, data, result, screen.syntax_error)
         return result
 
     def unparsed(self, data: bytes, path: str) -> FileResult:

@@ -14,11 +14,12 @@ import re
 from typing import TYPE_CHECKING
 
 from logmask.linter.cells import JoinedCells, PythonOnly, ipython_lines
+from logmask.linter.fixloop import Checked, fix_loop
 from logmask.linter.text import split_lines
 
 if TYPE_CHECKING:
-    from logmask.linter.engine import FileResult, Linter
-    from logmask.linter.runner import Checked
+    from logmask.linter.results import FileResult
+    from logmask.linter.results import PythonChecker as Linter
 
 DATABRICKS_HEADER = re.compile(rb"\A(?:\xef\xbb\xbf)?# Databricks notebook source[ \t]*\r?$", re.M)
 JUPYTEXT_HEADER = re.compile(
@@ -112,15 +113,13 @@ def check_export(linter: Linter, data: bytes, path: str) -> FileResult:
 
 def fix_export(linter: Linter, result: FileResult, unsafe: bool) -> Checked:
     """Fix the joined cells, then put every IPython line back where it was."""
-    from logmask.linter.runner import Checked, fix_loop
-
     original = result.source
     text = decode(original) if original is not None else None
     export = Export(text) if text is not None else None
     if original is None or export is None or export.joined is None:
-        return fix_loop(linter, result, unsafe)
+        return fix_loop(PythonOnly(linter), result, unsafe)
     inner = linter.check_python(export.source.encode("utf-8"), result.path)
-    fixed = fix_loop(PythonOnly(linter), inner, unsafe)  # type: ignore[arg-type]
+    fixed = fix_loop(PythonOnly(linter), inner, unsafe)
     if fixed.fixed is None:
         return Checked(result)
     data = export.patch(fixed.fixed.decode("utf-8")).encode("utf-8")

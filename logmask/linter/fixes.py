@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, PositionProvider, Scope, ScopeProvider
 
 from logmask.findings import Finding, Fix
 from logmask.linter.text import decode, encode, split_lines
@@ -57,6 +57,15 @@ class Applied:
     applied: int = 0
 
 
+def round_trips(code: str, text: str) -> bool:
+    """LibCST's code is the text, but for the one thing it drops: a last lone "\r".
+
+    Files with "\r" line endings (old Mac) parse with correct line numbers; only
+    that final line ending is missing from `Module.code`.
+    """
+    return code == text or (text.endswith("\r") and not text.endswith("\r\n") and code == text[:-1])
+
+
 def apply_fixes(source: bytes, module: cst.Module, findings: Sequence[Finding]) -> bytes:
     """The source with every non-overlapping fix applied (overlaps wait for the next pass)."""
     return apply_all(source, module, findings).data
@@ -64,9 +73,9 @@ def apply_fixes(source: bytes, module: cst.Module, findings: Sequence[Finding]) 
 
 def apply_all(source: bytes, module: cst.Module, findings: Sequence[Finding]) -> Applied:
     text, bom = decode(source, module.encoding)
-    if module.code != text:
-        # LibCST did not round-trip this text (lone "\r" line endings): its positions
-        # cannot be trusted, so nothing is changed.
+    if not round_trips(module.code, text):
+        # LibCST did not round-trip this text: its positions cannot be trusted, so
+        # nothing is changed (and `locate` offered no fix).
         return Applied(source)
     lines = split_lines(text)
     starts = [0]
@@ -216,13 +225,13 @@ class Spelling:
         return out
 
     @cached_property
-    def scopes(self) -> list[object] | None:
+    def scopes(self) -> list[Scope] | None:
         """Every scope of the module; None if LibCST cannot resolve them (reuse nothing)."""
         try:
             resolved = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(ScopeProvider)
         except Exception:
             return None
-        unique: dict[int, object] = {}
+        unique: dict[int, Scope] = {}
         for scope in resolved.values():
             if scope is not None:
                 unique[id(scope)] = scope
@@ -233,7 +242,7 @@ class Spelling:
         if name not in self._counts:
             scopes = self.scopes
             self._counts[name] = (
-                sum(len(scope.assignments[name]) for scope in scopes)  # type: ignore[attr-defined]
+                sum(len(scope.assignments[name]) for scope in scopes)
                 if scopes is not None
                 else 2  # unknown: as if bound elsewhere too
             )
@@ -242,6 +251,34 @@ class Spelling:
     def only_import(self, name: str) -> bool:
         return self.bindings(name) == 1
 
+    def shadowed(self, module: str) -> bool:
+        """Is `module`'s name bound to something else anywhere (a parameter, local, function...)?
+
+        Then `module.mask(x)` may call that object instead: fixes use a free alias.
+        """
+        scopes = self.scopes
+        if scopes is None:
+            return True
+        for scope in scopes:
+            for assignment in scope.assignments[module]:
+                node = getattr(assignment, "node", None)
+                if not (isinstance(node, cst.Import) and module in self._plain_imports(node)):
+                    return True
+        return False
+
+    @staticmethod
+    def _plain_imports(node: cst.Import) -> set[str]:
+        """Names `import a` / `import a.b` bind to the module `a` itself."""
+        return {_dotted(alias.name).split(".")[0] for alias in node.names if alias.asname is None}
+
+    def free_name(self, base: str) -> str:
+        """`base`, or `base_2`, `base_3`...: the first name bound nowhere in the module."""
+        name, number = base, 1
+        while self.bindings(name):
+            number += 1
+            name = f"{base}_{number}"
+        return name
+
     def adapt(self, fix: Fix) -> Adapted:
         contents = [edit.content for edit in fix.edits]
         imports = list(fix.imports)
@@ -249,7 +286,14 @@ class Spelling:
         for imp in fix.imports:
             words = imp.split()
             if words == ["import", "logmask"]:
-                if "logmask" not in self.module_names("logmask") and self.respell_logmask(
+                if self.shadowed("logmask"):
+                    if self.respell_logmask(contents, setup):
+                        imports.remove(imp)
+                    else:
+                        alias = self.free_name("_logmask")
+                        self.alias_logmask(contents, setup, alias)
+                        imports[imports.index(imp)] = f"import logmask as {alias}"
+                elif "logmask" not in self.module_names("logmask") and self.respell_logmask(
                     contents, setup
                 ):
                     imports.remove(imp)
@@ -281,6 +325,14 @@ class Spelling:
         contents[:] = [sub(c) for c in contents]
         setup[:] = [sub(s) for s in setup]
         return True
+
+    @staticmethod
+    def alias_logmask(contents: list[str], setup: list[str], alias: str) -> None:
+        def sub(text: str) -> str:
+            return _HELPER.sub(lambda m: f"{alias}.{m.group(1)}", text)
+
+        contents[:] = [sub(c) for c in contents]
+        setup[:] = [sub(s) for s in setup]
 
     def respell_from(self, module: str, name: str, contents: list[str]) -> str | None:
         """A configured masker `from module import name`: the import to add instead, or None.
@@ -338,8 +390,9 @@ def import_lines(module: cst.Module, everywhere: bool = False) -> set[str]:
 
     Only the header counts: an import further down may run after the code a fix
     changed (a second `import logmask` at the top is harmless). Imports in
-    `try:` / `if TYPE_CHECKING:` blocks of the header count too: adding an
-    unconditional one would turn an optional dependency into a hard one.
+    `try:` blocks of the header count too: adding an unconditional one would
+    turn an optional dependency into a hard one. Those under `if TYPE_CHECKING:`
+    do not: they never run.
     `import a.b` also provides "import a" (it binds `a`). `everywhere`: all top-level
     imports.
     """
@@ -365,15 +418,37 @@ def import_lines(module: cst.Module, everywhere: bool = False) -> set[str]:
 
 
 def _top_statements(body: Sequence[cst.CSTNode]) -> list[cst.SimpleStatementLine]:
-    """Simple statements at module level, including those in import-ish compound blocks."""
+    """Simple statements run at module level, including those in import-ish compound blocks.
+
+    The body of `if TYPE_CHECKING:` never runs: its imports bind nothing a fix can use.
+    """
     out: list[cst.SimpleStatementLine] = []
     for stmt in body:
         if isinstance(stmt, cst.SimpleStatementLine):
             out.append(stmt)
+        elif isinstance(stmt, cst.If) and _is_type_checking(stmt.test):
+            if isinstance(stmt.orelse, cst.If):
+                out += _top_statements([stmt.orelse])
+            elif isinstance(stmt.orelse, cst.Else):
+                out += _top_statements(_suite(stmt.orelse.body))
         elif _is_importish(stmt):
             for block in _blocks(stmt):
                 out += _top_statements(block)
     return out
+
+
+def _suite(body: cst.BaseSuite) -> Sequence[cst.CSTNode]:
+    if isinstance(body, cst.IndentedBlock):
+        return body.body
+    assert isinstance(body, cst.SimpleStatementSuite)
+    return [cst.SimpleStatementLine(body=body.body)]
+
+
+def _is_type_checking(test: cst.BaseExpression) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING` (true only for type checkers)."""
+    if isinstance(test, cst.Name):
+        return test.value == "TYPE_CHECKING"
+    return isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
 
 
 def setup_present(module: cst.Module, setup: str) -> bool:
@@ -495,6 +570,29 @@ def _binds(stmt: cst.CSTNode, names: set[str]) -> bool:
 
 
 _COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=]")
+# Statements that change where imports are found (`sys.path.insert(0, ...)`, `site.addsitedir`).
+_SYS_PATH = re.compile(
+    r"\bsys\s*\.\s*path\s*(?:\.\s*(?:insert|append|extend)\b|\[|\+?=)|\baddsitedir\s*\("
+)
+
+
+def _binds_package(stmt: cst.CSTNode, package: str) -> bool:
+    """A top-level import (any depth of `if`/`try`) of `package` or one of its modules."""
+    for simple in _top_statements([stmt]):
+        for small in simple.body:
+            if isinstance(small, cst.Import):
+                names = [_dotted(alias.name) for alias in small.names]
+            elif (
+                isinstance(small, cst.ImportFrom)
+                and small.module is not None
+                and not small.relative
+            ):
+                names = [_dotted(small.module)]
+            else:
+                continue
+            if any(name.split(".")[0] == package for name in names):
+                return True
+    return False
 
 
 class Layout:
@@ -574,16 +672,32 @@ class Layout:
     def import_position(self, group: list[cst.SimpleStatementLine], line: str) -> int:
         keys = [_module_key(s) for s in group]
         ours = _import_key(line)
-        for key_of in (lambda k: k, lambda k: k[1]):
-            ordered = [key_of(k) for k in keys]
+        # isort's order (straight imports first), or one mixed order by module
+        for ordered, mine in ((keys, ours), ([(False, k[1]) for k in keys], (False, ours[1]))):
             if ordered == sorted(ordered):
                 for index, key in enumerate(ordered):
-                    if key > key_of(ours):
+                    if key > mine:
                         if index == 0:
                             return self.start[id(group[0])]
                         return self.end[id(group[index - 1])]
                 break
         return self.end[id(group[-1])]
+
+    def project_position(self, package: str) -> int | None:
+        """Where an import of the project's `package` must go when `sys.path` is set up first.
+
+        Scripts often put their source folder on `sys.path` before importing the
+        project: the import goes right before the first import of `package`
+        that follows such set-up, or after the set-up if nothing imports it yet.
+        None: no set-up precedes the project's imports (the usual placement).
+        """
+        setup: cst.CSTNode | None = None
+        for stmt in self.module.body:
+            if _binds_package(stmt, package):
+                return self.start[id(stmt)] if setup is not None else None
+            if not _is_import_line(stmt) and _SYS_PATH.search(self.module.code_for_node(stmt)):
+                setup = stmt
+        return self.end[id(setup)] if setup is not None else None
 
     def setup_position(self, names: set[str]) -> int:
         end = self.region_end
@@ -666,7 +780,11 @@ def add_header(
     at: dict[int, list[str]] = {}
     new_block = None
     for line in sorted(imports, key=_import_key):
-        if group is not None:
+        package = line.split()[1].split(".")[0]
+        project = layout.project_position(package) if package != "logmask" else None
+        if project is not None:
+            index = project
+        elif group is not None:
             index = layout.import_position(group, line)
         else:
             index = new_block = layout.after_prelude

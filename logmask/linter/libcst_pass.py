@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -17,12 +17,26 @@ from libcst.metadata import CodeRange
 from logmask.findings import Edit, FileError, Finding, Fix
 from logmask.linter.noqa import UNUSED_NOQA, Directives
 from logmask.linter.positions import positions_of
+from logmask.linter.redaction import redact_display
+from logmask.linter.results import FileResult
 from logmask.rules import RULES, new_rules
 from logmask.rules.analysis import ModuleAnalysis
 from logmask.rules.base import Options, RawFinding, Rule, RuleContext, homonym_senses
 
 if TYPE_CHECKING:
-    from logmask.linter.engine import FileResult, Linter
+    from logmask.evidence.names import NameClassifier
+    from logmask.linter.config import Config
+    from logmask.linter.processors import ProcessorIndex
+    from logmask.rules.trackers import TrackerModel
+
+
+class Linter(Protocol):
+    """What the pass needs of the engine's `Linter` (the engine imports this module, not back)."""
+
+    config: Config
+    classifier: NameClassifier
+    sinks: TrackerModel
+    processors: ProcessorIndex
 
 
 class GuardedRule(Rule):
@@ -57,26 +71,44 @@ class GuardedRule(Rule):
         self._call("on_module_end", ctx)
 
 
-def check_module(linter: Linter, data: bytes, result: FileResult) -> None:
-    """Parse `data` and add its tree, findings and errors to `result`."""
+def check_module(
+    linter: Linter, data: bytes, result: FileResult, syntax_error: str | None = None
+) -> None:
+    """Parse `data` and add its tree, findings and errors to `result`.
+
+    `syntax_error` is CPython's account of the file when it refused it: LibCST
+    still tries (the syntax may be newer than this Python), and if it fails
+    too, CPython's reason and line are the clearer message.
+    """
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as err:
         message = str(err).strip().splitlines()[0] if str(err).strip() else "syntax error"
-        problem = f"syntax error at line {err.raw_line}:{err.raw_column + 1}: {message}"
-    except UnicodeDecodeError:
-        problem = "not valid UTF-8 and no coding cookie declares its encoding"
+        problem = (
+            syntax_error or f"syntax error at line {err.raw_line}:{err.raw_column + 1}: {message}"
+        )
+    except UnicodeDecodeError as err:
+        problem = undecodable(err)
     except (LookupError, SyntaxError, ValueError) as err:
         problem = f"cannot decode: {err}"
     except RecursionError:
-        problem = "too deeply nested to parse"
+        problem = "too complex to check: nested too deeply for the parser"
+    except MemoryError:
+        problem = "out of memory while parsing"
     else:
         result.module = module
         raw = analyse(linter, module, result, homonym_senses(data))
         if raw or linter.config.enabled(UNUSED_NOQA, result.path):
-            result.findings = locate(module, raw, result.path, linter)
+            result.findings = locate(module, raw, result.path, linter, fixable(module, data))
         return
     result.errors.append(FileError(result.path, problem))
+
+
+def undecodable(err: UnicodeDecodeError) -> str:
+    """Why the bytes are not text: no cookie and not UTF-8, or not what the cookie says."""
+    if err.encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+        return "not valid UTF-8 and no coding cookie declares its encoding"
+    return f"not valid {err.encoding} text, the encoding its coding cookie declares"
 
 
 def analyse(
@@ -112,7 +144,11 @@ def analyse(
     try:
         analysis.run()
     except RecursionError:
-        result.errors.append(FileError(path, "too deeply nested to analyse", code="PII901"))
+        result.errors.append(
+            FileError(
+                path, "too complex to check: nested too deeply for the analysis", code="PII901"
+            )
+        )
     except Exception as err:
         where = "".join(traceback.format_exception_only(type(err), err)).strip()
         result.errors.append(FileError(path, f"internal error: {where}", code="PII901"))
@@ -123,8 +159,28 @@ def analyse(
     return ctx.findings
 
 
+def fixable(module: cst.Module, data: bytes) -> bool:
+    """Can fixes be applied at LibCST's positions (does its code round-trip the file)?
+
+    Otherwise findings carry no fix, so nothing is announced as fixable that
+    `--fix` would leave alone.
+    """
+    from logmask.linter.fixes import round_trips
+    from logmask.linter.text import decode
+
+    try:
+        text, _ = decode(data, module.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return round_trips(module.code, text)
+
+
 def locate(
-    module: cst.Module, raw: list[RawFinding], path: str, linter: Linter | None = None
+    module: cst.Module,
+    raw: list[RawFinding],
+    path: str,
+    linter: Linter | None = None,
+    with_fixes: bool = True,
 ) -> list[Finding]:
     """Positions, noqa and fixes for the raw findings (the position pass runs only here)."""
     wanted: list[cst.CSTNode | None] = []
@@ -145,14 +201,14 @@ def locate(
         check_lines = {where.start.line, *lines_of_statement}
         if honour_noqa and noqa.suppresses(finding.code, check_lines):
             continue
-        fix = make_fix(module, finding, positions)
+        fix = make_fix(module, finding, positions) if with_fixes else None
         origin = positions.get(finding.origin) if finding.origin is not None else None
         shown = (
             f" (line {origin.start.line})"
             if origin and origin.start.line != where.start.line
             else ""
         )
-        message = finding.message.replace("{origin}", shown)
+        message = redact_display(finding.message.replace("{origin}", shown))
         key = (finding.code, where.start.line, where.start.column)
         if key in out:
             continue

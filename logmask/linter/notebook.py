@@ -17,14 +17,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from logmask.findings import Edit, FileError, Finding, Fix
 from logmask.linter.cells import JoinedCells, PythonOnly, ipython_lines
-
-if TYPE_CHECKING:
-    from logmask.linter.engine import FileResult, Linter
-    from logmask.linter.runner import Checked
+from logmask.linter.fixloop import Checked, fix_loop
+from logmask.linter.results import FileResult
+from logmask.linter.results import PythonChecker as Linter
 
 LINE_REFERENCE = re.compile(r"\bline (\d+)")
 ORIGIN_REFERENCE = re.compile(r"\(line (\d+)\)")
@@ -269,8 +268,6 @@ def serialise(source: str, original: str, notebook: str) -> str:
 # ---------------------------------------------------------------- engine and runner entries
 def check_notebook(linter: Linter, data: bytes, path: str) -> FileResult:
     """Findings of a notebook's code cells, each naming its cell."""
-    from logmask.linter.engine import FileResult
-
     result = FileResult(path, source=data)
     try:
         notebook = Notebook.parse(data)
@@ -292,8 +289,6 @@ def check_notebook(linter: Linter, data: bytes, path: str) -> FileResult:
 
 def fix_notebook(linter: Linter, result: FileResult, unsafe: bool) -> Checked:
     """Run the fix loop on the code cells and write back only the cells it changed."""
-    from logmask.linter.runner import Checked, fix_loop
-
     original = result.source
     if original is None:
         return Checked(result)
@@ -302,7 +297,7 @@ def fix_notebook(linter: Linter, result: FileResult, unsafe: bool) -> Checked:
     except NotebookError:
         return Checked(result)
     inner = linter.check_python(notebook.source.encode("utf-8"), result.path)
-    fixed = fix_loop(PythonOnly(linter), inner, unsafe)  # type: ignore[arg-type]
+    fixed = fix_loop(PythonOnly(linter), inner, unsafe)
     if fixed.fixed is None:
         return Checked(result)
     text = notebook.patch(fixed.fixed.decode("utf-8"))

@@ -1,14 +1,21 @@
-"""Check many files: read, prefilter, cache, then parse on all cores.
+"""Check many files: read, prefilter, cache, then parse in supervised worker processes.
 
 The main process reads every file once (its bytes are the cache key, and a
 file changed after reading is never checked twice differently), answers what
 it can without parsing (unreadable files, files naming no tracker, cache
-hits), and hands the rest to a process pool in chunked batches -- but only
-when more than `MIN_POOL_FILES` remain: a pre-commit hook passes a handful of
-files, and starting workers would cost more than it saves. Each worker builds
-one `Linter` (config loaded once per worker). Results come back in the order
-of the input whatever the number of jobs, and without syntax trees (they are
-big to send; `--fix` re-parses the few files that have findings).
+hits), and hands the rest to worker processes, one file at a time, largest
+first. One worker serves a handful of files (a pre-commit hook), one more per
+`MIN_POOL_FILES`, up to `jobs`; `jobs=1` checks in this process.
+
+The workers also isolate what the parser may still do to a process: a worker
+that dies (a native crash, the memory guard) costs one error line for the file
+it held and is replaced; a file that takes longer than the time limit is
+killed the same way. The main process never parses a file that killed a
+worker. Workers die with the main process (Linux: `PR_SET_PDEATHSIG`;
+elsewhere a thread watches the parent), never dump core, and run under an
+address-space limit. Results come back in the order of the input whatever the
+number of jobs, and without syntax trees (they are big to send; `--fix`
+re-parses the few files that have findings).
 """
 
 from __future__ import annotations
@@ -16,12 +23,15 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import signal
 import sys
+import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from logmask.findings import FileError
 from logmask.linter.cache import Consulted, Entry, ResultCache
@@ -31,10 +41,17 @@ from logmask.linter.processors import ProcessorIndex
 from logmask.linter.source import UnreadableFile, read_source
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
     from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
 
 MIN_POOL_FILES = 8
-CHUNKS_PER_JOB = 6
+# Per-file time limit in workers (seconds). Generous: the slowest file the complexity
+# screen accepts (500,000 tokens of dense data) takes about 90 s on a loaded 2-core machine.
+DEFAULT_TIMEOUT = 300.0
+# Address-space limit of a worker: the screen's 2 GB per file, the 512 MiB deep-parse
+# stack reservation and the interpreter, with room to spare.
+WORKER_MEMORY = 4 * 2**30
 
 
 def available_cores() -> int:
@@ -45,6 +62,28 @@ def available_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+def capped_jobs(jobs: int | None) -> int:
+    """`--jobs`: None or less than 1 means every available core; never more than those."""
+    cores = available_cores()
+    return cores if jobs is None or jobs < 1 else min(jobs, cores)
+
+
+def isolated(jobs: int | None) -> bool:
+    """Check in worker processes unless `jobs=1` asked for this process."""
+    return jobs != 1
+
+
+def check_data(
+    path: str, data: bytes, linter: Linter, jobs: int | None, timeout: float | None
+) -> FileResult:
+    """One source that is not a file (stdin), checked like one: in a worker unless `jobs=1`."""
+    if not isolated(jobs) or not linter.may_log(data):
+        return linter.check_source(data, path)
+    for _, result, _ in run_pool([Task(0, path, data)], linter.config, 1, timeout):
+        return result
+    raise AssertionError("the pool answers every task")
 
 
 class RecordingIndex(ProcessorIndex):
@@ -83,7 +122,7 @@ def check_recorded(linter: Linter, path: str, data: bytes) -> tuple[FileResult, 
         return result, None
     except RecursionError:
         result = FileResult(path, source=data)
-        result.errors.append(FileError(path, "too deeply nested to check"))
+        result.errors.append(FileError(path, "too complex to check: nested too deeply"))
     except Exception as err:  # one odd file must not stop the others
         where = "".join(traceback.format_exception_only(type(err), err)).strip()
         result = FileResult(path, source=data)
@@ -119,27 +158,71 @@ class Task:
 
 
 # ------------------------------------------------------------------ workers
-_WORKER: Linter | None = None
+def _worker_main(
+    config: Config, conn: Connection, parent: int, errors_to: str, memory: int | None
+) -> None:
+    """A worker: check the files it is sent, one at a time, until told to stop."""
+    _isolate(parent, errors_to, memory)
+    linter = make_linter(config)
+    # A worker exists to parse: load LibCST and the rules now, not on a file's clock.
+    import logmask.linter.libcst_pass  # noqa: F401
 
-
-def _init_worker(config: Config) -> None:
-    global _WORKER
-    _WORKER = make_linter(config)
     gc.freeze()  # what the worker imported is never garbage: keep it out of collections
-
-
-def _check_chunk(
-    chunk: Sequence[tuple[str, bytes]],
-) -> list[tuple[FileResult, Consulted | None]]:
-    linter = _WORKER
-    assert linter is not None, "worker not initialised"
-    out = []
-    for path, data in chunk:
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the main process is gone
+        if message is None:
+            return
+        index, path, data = message
         result, consulted = check_recorded(linter, path, data)
         result.module = None  # the tree is large to send back; fixes re-parse in the parent
         result.source = None  # the parent has the bytes
-        out.append((result, consulted))
-    return out
+        conn.send((index, result, consulted))
+
+
+def _isolate(parent: int, errors_to: str, memory: int | None) -> None:
+    """Die with the parent, never dump core, cap memory, keep native crash noise off stderr."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if not _die_with_parent() or os.getppid() != parent:
+        if os.getppid() != parent:
+            os._exit(0)
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if memory is not None:
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard == resource.RLIM_INFINITY or hard > memory:
+                resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # not POSIX, or not allowed: no guard
+    with contextlib.suppress(OSError):
+        fd = os.open(errors_to, os.O_WRONLY | os.O_APPEND)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+def _die_with_parent() -> bool:
+    """Linux: the kernel kills this process when its parent dies, whatever kills the parent."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        return bool(libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 def _context() -> BaseContext:
@@ -152,50 +235,160 @@ def _context() -> BaseContext:
     return multiprocessing.get_context()
 
 
-def chunked(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
-    """Batches of similar total size, largest files first (keeps all workers busy to the end)."""
-    ordered = sorted(tasks, key=lambda t: len(t.data), reverse=True)
-    count = max(1, min(len(ordered), jobs * CHUNKS_PER_JOB))
-    total = sum(len(t.data) for t in ordered) or 1
-    target = total / count
-    chunks: list[list[Task]] = []
-    current: list[Task] = []
-    size = 0
-    for task in ordered:
-        current.append(task)
-        size += len(task.data)
-        if size >= target:
-            chunks.append(current)
-            current, size = [], 0
-    if current:
-        chunks.append(current)
-    return chunks
+@dataclass
+class Worker:
+    process: BaseProcess
+    conn: Connection
+    errors_to: str
+    task: Task | None = None
+    deadline: float = 0.0
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.conn.close()
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self.process.kill()
+        self.conn.close()
+
+
+@dataclass
+class Pool:
+    """Workers that each check one file at a time; a dead or stuck one is replaced."""
+
+    config: Config
+    size: int
+    timeout: float | None = DEFAULT_TIMEOUT
+    memory: int | None = WORKER_MEMORY
+    workers: list[Worker] = field(default_factory=list)
+
+    def start(self) -> Worker:
+        context = _context()
+        ours, theirs = context.Pipe()
+        try:
+            handle, errors_to = tempfile.mkstemp(prefix="logmask-worker-", suffix=".log")
+            os.close(handle)
+        except OSError:  # no temporary folder: the worker's native noise is dropped
+            errors_to = os.devnull
+        process = context.Process(  # type: ignore[attr-defined]
+            target=_worker_main,
+            args=(self.config, theirs, os.getpid(), errors_to, self.memory),
+            daemon=True,
+        )
+        process.start()
+        theirs.close()
+        worker = Worker(process, ours, errors_to)
+        self.workers.append(worker)
+        return worker
+
+    def retire(self, worker: Worker, kill: bool) -> None:
+        worker.kill() if kill else worker.stop()
+        worker.process.join(timeout=None if kill else 5)
+        if worker.process.is_alive():
+            worker.kill()
+            worker.process.join()
+        if worker.errors_to != os.devnull:
+            with contextlib.suppress(OSError):
+                os.unlink(worker.errors_to)
+        self.workers.remove(worker)
+
+    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult, Consulted | None]]:
+        from multiprocessing.connection import wait
+
+        queue = sorted(tasks, key=lambda t: len(t.data))  # pop() takes the largest first
+        try:
+            while queue or any(w.task is not None for w in self.workers):
+                idle = [w for w in self.workers if w.task is None]
+                while queue and (idle or len(self.workers) < self.size):
+                    worker = idle.pop() if idle else self.start()
+                    if not self.send(worker, queue[-1]):
+                        self.retire(worker, kill=True)
+                        continue
+                    queue.pop()
+                busy = [w for w in self.workers if w.task is not None]
+                waits: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+                now = time.monotonic()
+                timeout = None
+                if self.timeout is not None and busy:
+                    timeout = max(0.0, min(w.deadline for w in busy) - now)
+                ready = set(wait(waits, timeout))
+                for worker in busy:
+                    yield from self.collect(worker, ready)
+        finally:
+            for worker in list(self.workers):
+                self.retire(worker, kill=worker.task is not None)
+
+    def send(self, worker: Worker, task: Task) -> bool:
+        try:
+            worker.conn.send((task.index, task.path, task.data))
+        except (OSError, ValueError):
+            return False
+        worker.task = task
+        worker.deadline = time.monotonic() + (self.timeout or 0.0)
+        return True
+
+    def collect(
+        self, worker: Worker, ready: set[Any]
+    ) -> Iterator[tuple[Task, FileResult, Consulted | None]]:
+        task = worker.task
+        assert task is not None
+        if worker.conn in ready:
+            try:
+                index, result, consulted = worker.conn.recv()
+            except (EOFError, OSError):
+                pass  # died while answering: reported below
+            else:
+                assert index == task.index
+                worker.task = None
+                result.source = task.data
+                yield task, result, consulted
+                return
+        if worker.process.sentinel in ready or not worker.process.is_alive():
+            worker.process.join()
+            problem = self.death(worker)
+        elif self.timeout is not None and time.monotonic() >= worker.deadline:
+            problem = (
+                f"took more than {self.timeout:g} s to check; not checked "
+                "(raise the limit with --timeout)"
+            )
+        else:
+            return
+        worker.task = None
+        self.retire(worker, kill=True)
+        yield (
+            task,
+            FileResult(task.path, errors=[FileError(task.path, problem)], source=task.data),
+            None,
+        )
+
+    def death(self, worker: Worker) -> str:
+        """One line for a worker that died on a file (its native stderr is kept out of ours)."""
+        code = worker.process.exitcode
+        try:
+            with open(worker.errors_to, "rb") as log:
+                noise = log.read()[-4096:]
+        except OSError:
+            noise = b""
+        if b"memory allocation" in noise or b"MemoryError" in noise or b"out of memory" in noise:
+            limit = f" (limit {self.memory / 2**30:.0f} GB per worker)" if self.memory else ""
+            return f"out of memory while checking{limit}"
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"the parser crashed on this file ({name}); not checked"
+        return f"the checking process exited unexpectedly (code {code}); not checked"
 
 
 def run_pool(
-    tasks: Sequence[Task], config: Config, jobs: int
+    tasks: Sequence[Task], config: Config, jobs: int, timeout: float | None = DEFAULT_TIMEOUT
 ) -> Iterable[tuple[Task, FileResult, Consulted | None]]:
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    chunks = chunked(tasks, jobs)
-    workers = min(jobs, len(chunks))
-    done: set[int] = set()
-    try:
-        with ProcessPoolExecutor(workers, _context(), _init_worker, (config,)) as pool:
-            batches = [[(t.path, t.data) for t in chunk] for chunk in chunks]
-            for chunk, answers in zip(chunks, pool.map(_check_chunk, batches), strict=True):
-                for task, (result, consulted) in zip(chunk, answers, strict=True):
-                    result.source = task.data
-                    done.add(task.index)
-                    yield task, result, consulted
-    except (BrokenProcessPool, OSError):
-        # A worker died (out of memory, killed): finish in this process.
-        linter = make_linter(config)
-        for task in tasks:
-            if task.index not in done:
-                result, consulted = check_recorded(linter, task.path, task.data)
-                yield task, result, consulted
+    """Check `tasks` in up to `jobs` workers: one per `MIN_POOL_FILES` files."""
+    size = max(1, min(jobs, -(-len(tasks) // MIN_POOL_FILES)))
+    return Pool(config, size, timeout).run(tasks)
 
 
 def check_files(
@@ -203,13 +396,14 @@ def check_files(
     linter: Linter,
     jobs: int | None = None,
     cache: ResultCache | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[FileResult]:
-    """Results for `files`, in their order; identical whatever `jobs` is.
+    """Results for `files`, in their order; identical whatever `jobs` is (capped at the cores).
 
+    `jobs=1` checks in this process; otherwise in workers (see the module docstring).
     `progress(done, total)` is called as files finish (the CLI's progress line).
     """
-    jobs = available_cores() if jobs is None or jobs < 1 else jobs
     results: list[FileResult | None] = [None] * len(files)
     pending: list[Task] = []
     for index, path in enumerate(files):
@@ -231,8 +425,8 @@ def check_files(
                 continue
         pending.append(task)
 
-    if jobs > 1 and len(pending) > MIN_POOL_FILES:
-        outcomes = run_pool(pending, linter.config, jobs)
+    if isolated(jobs) and pending:
+        outcomes = run_pool(pending, linter.config, capped_jobs(jobs), timeout)
     else:
         outcomes = ((t, *check_recorded(linter, t.path, t.data)) for t in pending)
     done = len(files) - len(pending)

@@ -19,8 +19,14 @@ Span-processor imports (a project module that registers processors) only
 remove findings, so they never make a file a candidate.
 
 When `ast` cannot parse the file (Python 2, syntax newer than the running
-Python, bad encoding), the answer is "yes": LibCST then parses it, or reports
-the proper error line.
+Python, bad encoding), the answer is "yes": LibCST then parses it, or the
+error line gives CPython's reason (`Screen.syntax_error`).
+
+The same pass screens what LibCST cannot take (`Screen.problem`): LibCST nests
+what `ast` keeps flat (`a and b and c`, implicitly concatenated strings,
+`elif` chains), its parser is superlinear in nesting (a `+` chain of 20,000
+terms takes hours) and it needs 2 to 4 KB of memory per token. The limits
+below were measured with LibCST 1.9 (see `MAX_DEPTH`, `MAX_TOKENS`).
 
 Keeping a file is always safe; dropping one must be exact. The tests compare
 findings with and without this stage on real code and on the rule examples.
@@ -29,13 +35,190 @@ findings with and without this stage on real code and on the rule examples.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from logmask.rules.trackers import TrackerModel
 
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+# Nesting as LibCST builds it (a chain of n `+`, `and` or string parts is n-1 deep).
+# Measured on a 2-core machine, parse plus check: 1,000 levels take at most about 7 s
+# (`a[0][0]...`, the slowest kind; `+` chains 0.5 s, `and` chains 0.3 s); time grows
+# with the square or cube of the depth (`+`: 3,000 terms 4 s, 5,000 terms 17 s to parse).
+MAX_DEPTH = 1000
+# CPython's own limit on bracket nesting; applied by the token screen to files CPython refuses
+# (LibCST's parse of a list 1,000 deep takes 8 s and 1 GB).
+MAX_BRACKETS = 200
+# LibCST's peak memory per token (a string literal is one token), measured on checking:
+# 3.4 KB on typical code (0.3 GB per MB of source), 2.1 KB on dense one-line data
+# (2.1 GB per MB). 500,000 tokens keep one file under about 2 GB and 90 s; only files
+# of more than `MAX_TOKENS` bytes can hold that many, so only they are counted.
+BYTES_PER_TOKEN = 4096
+MAX_TOKENS = 500_000
+_LITERAL = (
+    rb"[rRbBuUfF]{0,2}(?:"
+    rb"'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    rb"|'(?:[^'\\\n]|\\.)*'"
+    rb'|"(?:[^"\\\n]|\\.)*"'
+    rb")"
+)
+_TOKEN = re.compile(_LITERAL + rb"|#[^\r\n]*|\w+|[^\s\w]", re.DOTALL)
+_STRING_PART = re.compile(_LITERAL, re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the `ast` pass found before LibCST sees a file."""
+
+    needs_libcst: bool
+    problem: str | None = None  # one error line: too complex or too large for LibCST
+    syntax_error: str | None = None  # CPython's reason and line, when it refused the file
+
+
+def too_deep(depth: int) -> str:
+    return f"too complex to check: {depth}-deep expression (the limit is {MAX_DEPTH})"
+
+
+def too_large(tokens: int) -> str:
+    need = tokens * BYTES_PER_TOKEN / 2**30
+    return (
+        f"too large to check: {tokens} tokens would need about {need:.1f} GB of memory "
+        f"(the limit is {MAX_TOKENS} tokens)"
+    )
+
+
+def cpython_syntax_error(err: SyntaxError) -> str:
+    """CPython's reason and position: `syntax error at line 2:5: invalid syntax`."""
+    reason = (err.msg or "invalid syntax").strip()
+    if err.lineno:
+        where = f"line {err.lineno}:{err.offset}" if err.offset else f"line {err.lineno}"
+        return f"syntax error at {where}: {reason}"
+    return f"syntax error: {reason}"
+
+
+def measure(tree: ast.AST, data: bytes) -> int:
+    """The deepest nesting as LibCST builds it, without recursion.
+
+    Each level of nesting takes at least one byte of source, so a node whose
+    source span cannot reach the limit from its depth is not entered: only the
+    few long statements are walked in full.
+    """
+    starts = _line_starts(data)
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        end_line = getattr(node, "end_lineno", None)
+        if end_line is not None and end_line <= len(starts):
+            begin = starts[node.lineno - 1] + node.col_offset  # type: ignore[attr-defined]
+            if depth + starts[end_line - 1] + node.end_col_offset - begin <= MAX_DEPTH:  # type: ignore[attr-defined]
+                continue
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values) - 1
+        elif isinstance(node, ast.Constant | ast.JoinedStr):
+            depth += _string_parts(node, data, starts, MAX_DEPTH - depth) - 1
+        deepest = max(deepest, depth)
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, depth + 1))
+    return deepest
+
+
+def _line_starts(data: bytes) -> list[int]:
+    starts = [0]
+    for match in re.finditer(rb"\r\n|\r|\n", data):
+        starts.append(match.end())
+    return starts
+
+
+def _string_parts(node: ast.expr, data: bytes, starts: list[int], room: int) -> int:
+    """How many literals make up a string constant (`"a" "b"` is two); 1 when it cannot matter."""
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    if node.end_lineno > len(starts):
+        return 1
+    begin = starts[node.lineno - 1] + node.col_offset
+    segment = data[begin : starts[node.end_lineno - 1] + node.end_col_offset]
+    if segment.count(b"'") + segment.count(b'"') < 2 * room:
+        return 1  # too few quotes to exceed the limit: no need to count exactly
+    return max(1, len(_STRING_PART.findall(segment)))
+
+
+def token_screen(data: bytes) -> str | None:
+    """For a file CPython refuses: bracket nesting and operator chains from the tokens alone.
+
+    None when LibCST may try it; else the problem (a tokenizer error is CPython's syntax error).
+    """
+    brackets = 0
+    chains = [0]
+    try:
+        for token in tokenize.tokenize(io.BytesIO(data).readline):
+            kind, text = token.type, token.string
+            if kind == tokenize.OP and text in "([{":
+                brackets += 1
+                chains.append(0)
+                if brackets > MAX_BRACKETS:
+                    return f"too complex to check: brackets nested more than {MAX_BRACKETS} deep"
+            elif kind == tokenize.OP and text in ")]}":
+                brackets = max(0, brackets - 1)
+                if len(chains) > 1:
+                    chains.pop()
+            elif kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or text in (",", ";", ":", "="):
+                chains[-1] = 0
+            elif (
+                kind == tokenize.STRING
+                or (kind == tokenize.OP and text not in ".")
+                or text
+                in (
+                    "and",
+                    "or",
+                    "not",
+                    "if",
+                    "else",
+                )
+            ):
+                chains[-1] += 1
+                if chains[-1] > MAX_DEPTH:
+                    return too_deep(chains[-1])
+    except (tokenize.TokenError, UnicodeDecodeError, LookupError):
+        return None  # not decodable, or unbalanced: LibCST reports it
+    except SyntaxError as err:
+        return cpython_syntax_error(err)
+    return None
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+
+
+def wide_cookie(data: bytes) -> str | None:
+    """A coding cookie naming UTF-16 or UTF-32, which Python refuses for source; else None.
+
+    Python reads the cookie as ASCII, so source must be in an ASCII-compatible
+    encoding: such a file runs nowhere ("encoding problem: utf-16").
+    """
+    head = b"\n".join(data[:4096].splitlines()[:2])
+    match = _COOKIE.search(head)
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii", "replace").lower().replace("_", "-")
+    if not name.startswith(("utf-16", "utf-32", "utf16", "utf32")):
+        return None
+    return (
+        f"declares the encoding {name} in its coding cookie, which Python cannot read source "
+        "in (source must be ASCII-compatible: Python refuses the file with 'encoding problem'); "
+        "save it as UTF-8"
+    )
+
+
+def too_deep_for_python() -> str:
+    return (
+        "too complex to check: an expression nested deeper than Python's parser accepts "
+        f"(the limit is {MAX_DEPTH})"
+    )
 
 
 class CandidateFilter:
@@ -55,7 +238,7 @@ class CandidateFilter:
         )
         self._prefix_cache: dict[str, bool] = {}
         names = b"|".join(re.escape(m.encode()) for m in sorted(self.roots))
-        # `import mlflow` / `import wandb as w` bind a tracker root: keep without parsing.
+        # `import mlflow` / `import wandb as w` bind a tracker root: a candidate, no walk needed.
         self._fast = re.compile(rb"^[ \t]*import[ \t]+(?:" + names + rb")(?![\w.])", re.MULTILINE)
 
     def reaches_sink(self, api: str) -> bool:
@@ -75,15 +258,36 @@ class CandidateFilter:
 
     def needs_libcst(self, data: bytes) -> bool:
         """False only when the file provably cannot produce a finding."""
-        if self._fast.search(data):
-            return True
+        return self.screen(data).needs_libcst
+
+    def screen(self, data: bytes) -> Screen:
+        """Parse with `ast`: is LibCST needed, and can it take the file?"""
+        cookie = wide_cookie(data)
+        if cookie is not None:
+            return Screen(True, problem=cookie)
+        if len(data) > MAX_TOKENS:
+            tokens = _TOKEN.subn(b"", data)[1]
+            if tokens > MAX_TOKENS:
+                return Screen(True, problem=too_large(tokens))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # invalid escapes: not ours to report
                 tree = ast.parse(data)
-        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-            return True  # LibCST decides, and reports the error line if there is one
-        return self.tree_reaches_sink(tree)
+        except SyntaxError as err:
+            # Syntax newer than this Python, or a real error: LibCST decides, after the
+            # token screen, and the error line gives CPython's reason.
+            problem = token_screen(data)
+            if problem is not None:
+                return Screen(True, problem=problem)
+            return Screen(True, syntax_error=cpython_syntax_error(err))
+        except (RecursionError, MemoryError):
+            return Screen(True, problem=too_deep_for_python())
+        except (ValueError, OverflowError):
+            return Screen(True)  # LibCST reports the error line
+        depth = measure(tree, data)
+        if depth > MAX_DEPTH:
+            return Screen(True, problem=too_deep(depth))
+        return Screen(bool(self._fast.search(data)) or self.tree_reaches_sink(tree))
 
     def tree_reaches_sink(self, tree: ast.Module) -> bool:
         """Walk statements only (imports and decorators are never inside expressions)."""

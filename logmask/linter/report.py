@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +22,10 @@ from logmask.findings import FileError, Finding
 def finding_dict(finding: Finding) -> dict[str, object]:
     fix = None
     if finding.fix is not None:
+        from logmask.linter.redaction import shown_fix  # no personal literal verbatim
+
+        finding = replace(finding, fix=shown_fix(finding.fix))
+        assert finding.fix is not None
         fix = {
             "message": finding.fix.message,
             "applicability": "safe" if finding.fix.safe else "unsafe",

@@ -28,6 +28,7 @@ from logmask import __version__
 from logmask.findings import FileError, Finding
 from logmask.linter.baseline import fingerprints
 from logmask.linter.fixes import apply_fixes
+from logmask.linter.redaction import redact_display
 from logmask.linter.report import rule_url
 from logmask.linter.text import decode
 from logmask.rules import RULES, RuleDoc
@@ -120,7 +121,7 @@ def replacements(finding: Finding, sources: Sources) -> list[dict[str, Any]]:
         return [
             {
                 "deletedRegion": region(e.line, e.column, e.end_line, e.end_column),
-                "insertedContent": {"text": e.content},
+                "insertedContent": {"text": redact_display(e.content)},
             }
             for e in finding.fix.edits
         ]
@@ -135,7 +136,7 @@ def replacements(finding: Finding, sources: Sources) -> list[dict[str, Any]]:
             out.append(
                 {
                     "deletedRegion": region(i1 + 1, 1, i2 + 1, 1),
-                    "insertedContent": {"text": "".join(after_lines[j1:j2])},
+                    "insertedContent": {"text": redact_display("".join(after_lines[j1:j2]))},
                 }
             )
     return out

@@ -18,7 +18,13 @@ import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from logmask.masking.pseudonym import _mask_any, bulk_masker, scalar_masker, warn_once
+from logmask.masking.pseudonym import (
+    _mask_any,
+    bulk_masker,
+    register_pandas_masker,
+    scalar_masker,
+    warn_once,
+)
 from logmask.masking.text import is_model, redact_text
 
 if TYPE_CHECKING:
@@ -61,17 +67,21 @@ def _label_name(label: Any) -> str | None:
 
 
 def _plan(
-    labels: Iterable[Hashable], columns: Iterable[Hashable] | None, text: Iterable[Hashable] | None
+    labels: Iterable[Hashable],
+    columns: Iterable[Hashable] | None,
+    text: Iterable[Hashable] | None,
+    also: Iterable[Hashable] = (),
 ) -> dict[Hashable, Literal["mask", "text"]]:
-    """Decide, per existing column, whether it is pseudonymised or text-redacted.
+    """Decide, per existing column (or index level, `also`), whether it is masked or redacted.
 
-    Named columns that do not exist are skipped without error: the linter
-    names the columns it saw, and a later projection (``drop``, ``[[...]]``)
-    may have removed them before the logging call; crashing the user's run
-    over a column that is not there would protect nothing.
+    Named columns that do not exist are not an error: a later projection
+    (``drop``, ``[[...]]``) may have removed them before the logging call, and
+    crashing the user's run over a column that is not there would protect
+    nothing. But a misspelt name (``"emial"``) would leave the real column in
+    clear, so each missing name is warned about (``LogmaskWarning``, once).
     Explicit ``text_columns`` win over ``columns`` for the same column.
     """
-    labels = list(labels)
+    labels = [*labels, *also]
     plan: dict[Hashable, Literal["mask", "text"]] = {}
     if columns is None:
         for label in labels:
@@ -83,26 +93,84 @@ def _plan(
         plan.update(dict.fromkeys(_present(columns, labels), "mask"))
     if text is not None:
         plan.update(dict.fromkeys(_present(text, labels), "text"))
+    missing = [
+        label
+        for named in (columns, text)
+        if named is not None
+        for label in _named(named, labels)
+        if label not in plan
+    ]
+    if missing:
+        shown = ", ".join(repr(m) for m in missing)
+        warn_once(
+            f"missing-columns:{shown}",
+            f"logmask.mask_dataframe: no column {shown} to mask (columns: "
+            f"{', '.join(repr(c) for c in labels[:20])}); check the spelling: "
+            "nothing was masked for it.",
+        )
     return plan
+
+
+def _named(named: Any, labels: list[Hashable]) -> list[Any]:
+    """*named* as a list of labels (one label, one MultiIndex label, or an iterable of them)."""
+    if (
+        isinstance(named, (str, bytes))
+        or not isinstance(named, Iterable)
+        or (isinstance(named, tuple) and named in set(labels))
+    ):
+        return [named]
+    return list(named)
 
 
 def _present(named: Any, labels: list[Hashable]) -> list[Hashable]:
     """The *named* labels (one label or an iterable of them) that exist in *labels*."""
     present = set(labels)  # DataFrame labels and dict keys are hashable
-    if (
-        isinstance(named, (str, bytes))
-        or not isinstance(named, Iterable)
-        or (isinstance(named, tuple) and named in present)  # one MultiIndex label
-    ):
-        named = [named]
     found = []
-    for label in named:
+    for label in _named(named, labels):
         try:
             if label in present:
                 found.append(label)
         except TypeError:  # an unhashable "label" cannot name a column
             continue
     return found
+
+
+def _is_container(value: Any) -> bool:
+    """A cell holding several values: a list, tuple, set, dict, array or Series."""
+    if isinstance(value, (str, bytes)):
+        return False
+    if isinstance(value, (list, tuple, set, frozenset, Mapping)):
+        return True
+    return bool(getattr(value, "ndim", 0)) and callable(getattr(value, "tolist", None))
+
+
+def _with_containers(
+    many: Callable[[list[Any]], list[Any]], deep: Callable[[Any], Any]
+) -> Callable[[list[Any]], list[Any]]:
+    """`many` for plain values, `deep` for cells that hold containers (their elements)."""
+
+    def apply(values: list[Any]) -> list[Any]:
+        plain = [i for i, v in enumerate(values) if not _is_container(v)]
+        if len(plain) == len(values):
+            return many(values)
+        out = [deep(v) if _is_container(v) else v for v in values]
+        for i, new in zip(plain, many([values[i] for i in plain]), strict=True):
+            out[i] = new
+        return out
+
+    return apply
+
+
+def _maskers(
+    key: bytes | str | None, keep_domain: bool
+) -> tuple[Callable[[list[Any]], list[Any]], Callable[[list[Any]], list[Any]]]:
+    """(mask many values, redact many texts), both reaching into container cells."""
+    one = scalar_masker(key, keep_domain=keep_domain)
+    masking = _with_containers(
+        bulk_masker(key, keep_domain=keep_domain),
+        lambda v: _mask_any(v, one, keep_domain, key),
+    )
+    return masking, _with_containers(_redact_many, _redact_deep)
 
 
 def _redact_many(values: Iterable[Any]) -> list[Any]:
@@ -140,8 +208,12 @@ def mask_dataframe(
 ) -> Any:
     """Return a copy of *df* with personal columns pseudonymised by :func:`logmask.mask`.
 
-    - ``columns=None`` picks columns by name with the linter's classifier.
-      Named columns that are absent are skipped (see :func:`_plan`).
+    - ``columns=None`` picks columns by name with the linter's classifier,
+      and index levels too (``df.set_index("email")``); named columns may also
+      name index levels. Named columns that are absent are skipped with a
+      ``LogmaskWarning`` naming them (see :func:`_plan`).
+    - Cells holding lists, tuples, dicts or arrays have their elements masked
+      (dict keys kept), like :func:`logmask.mask` does for containers.
     - ``text_columns`` are free text: personal values inside them are replaced
       by typed markers with :func:`logmask.redact_text` instead.
     - Missing values (None, NaN, NA, NaT) stay as they are.
@@ -165,11 +237,12 @@ def mask_dataframe(
             f"mask_dataframe() needs a pandas DataFrame or a dict of columns, "
             f"not {type(df).__name__}; use logmask.mask() for single values and Series"
         )
-    plan = _plan(df.columns, columns, text_columns)
+    levels = [name for name in df.index.names if name is not None and name not in df.columns]
+    plan = _plan(df.columns, columns, text_columns, also=levels)
     out = _copy_frame(df)
     if not plan:
         return out
-    many = bulk_masker(key, keep_domain=keep_domain) if "mask" in plan.values() else None
+    masking, redacting = _maskers(key, keep_domain)
     for pos, label in enumerate(df.columns):
         try:
             action = plan.get(label)
@@ -179,12 +252,35 @@ def mask_dataframe(
             continue
         column = df.iloc[:, pos]
         if action == "text":
-            new = _map_series(column, _redact_many, categories_ok=False)
+            new = _map_series(column, redacting, categories_ok=False)
         else:
-            assert many is not None
-            new = _map_series(column, many, categories_ok=True)
+            new = _map_series(column, masking, categories_ok=True)
         out.isetitem(pos, new)
+    if any(level in plan for level in levels):
+        out.index = _mask_index(df.index, plan, masking, redacting)
     return out
+
+
+def _mask_index(
+    index: pd.Index,
+    plan: Mapping[Hashable, str],
+    masking: Callable[[list[Any]], list[Any]],
+    redacting: Callable[[list[Any]], list[Any]],
+) -> pd.Index:
+    """The index with its personal levels masked (``df.set_index("email")``)."""
+    import pandas as pd
+
+    arrays = []
+    for position, name in enumerate(index.names):
+        values = pd.Series(index.get_level_values(position))
+        action = plan.get(name) if name is not None else None
+        if action is not None:
+            many = redacting if action == "text" else masking
+            values = _map_series(values, many, categories_ok=action != "text")
+        arrays.append(values)
+    if isinstance(index, pd.MultiIndex):
+        return pd.MultiIndex.from_arrays(arrays, names=index.names)
+    return pd.Index(arrays[0], name=index.name)
 
 
 def _is_wandb_table(obj: Any) -> bool:
@@ -258,7 +354,12 @@ def _map_series(
             )
             return pd.Series(cat, index=series.index, name=series.name)
         # two categories masked to one token (a category already was a token): fall through
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists, dicts, arrays): each cell on its own
+        cells = np.empty(len(series), dtype=object)
+        cells[:] = many(series.to_numpy(dtype=object).tolist())
+        return pd.Series(cells, index=series.index, name=series.name, dtype=object)
     mapped = np.empty(len(uniques), dtype=object)
     mapped[:] = many(uniques.tolist())
     values = mapped.take(codes) if len(mapped) else np.empty(len(codes), dtype=object)
@@ -277,15 +378,14 @@ def _mask_columns_dict(
     key: bytes | str | None,
 ) -> dict[Hashable, Any]:
     plan = _plan(data.keys(), columns, text_columns)
-    many = bulk_masker(key, keep_domain=keep_domain) if "mask" in plan.values() else None
+    masking, redacting = _maskers(key, keep_domain)
     out: dict[Hashable, Any] = {}
     for label, values in data.items():
         action = plan.get(label)
         if action is None:
             out[label] = values
             continue
-        fn = _redact_many if action == "text" else many
-        assert fn is not None
+        fn = redacting if action == "text" else masking
         if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
             out[label] = fn([values])[0]  # a scalar "column": {"email": "ann@corp.de"}
         else:
@@ -297,7 +397,7 @@ def mask_pandas(value: Any, *, keep_domain: bool = False, key: bytes | str | Non
     """``mask()`` for pandas objects: every value of a Series/Index/DataFrame is masked."""
     import pandas as pd
 
-    many = bulk_masker(key, keep_domain=keep_domain)
+    many, _ = _maskers(key, keep_domain)
     if isinstance(value, pd.DataFrame):
         out = _copy_frame(value)
         for pos in range(value.shape[1]):
@@ -306,6 +406,9 @@ def mask_pandas(value: Any, *, keep_domain: bool = False, key: bytes | str | Non
     if isinstance(value, pd.Index):
         return pd.Index(_map_series(pd.Series(value), many, categories_ok=True), name=value.name)
     return _map_series(value, many, categories_ok=True)
+
+
+register_pandas_masker(mask_pandas)
 
 
 def mask_records(
@@ -430,5 +533,7 @@ def walk(
 
 
 def _redact_deep(value: Any) -> Any:
-    """Every string inside `value` redacted (containers and pydantic models included)."""
+    """Every string inside `value` redacted (containers, arrays and pydantic models included)."""
+    if _is_container(value) and not isinstance(value, (list, tuple, set, frozenset, Mapping)):
+        value = value.tolist()  # an array or Series
     return redact_text(value)

@@ -26,14 +26,20 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from types import FrameType
+from typing import Any, Protocol
 
 __all__ = ["TOKEN_PREFIX", "LogmaskWarning", "is_missing", "is_pseudonym", "mask"]
 
 TOKEN_PREFIX = "pii_"
 KEY_ENV = "LOGMASK_KEY"
 
-_TOKEN_RE = re.compile(r"pii_[0-9a-f]{16}(?:@[^@\s]+)?")
+# A token, optionally with the e-mail domain `keep_domain` kept: a host name whose every
+# label has a letter, so `pii_<hex>@123-45-6789` (an SSN after the @) is masked, not kept.
+_TOKEN_RE = re.compile(
+    r"pii_[0-9a-f]{16}"
+    r"(?i:@(?:(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})?",
+)
 _BLOCK = 64  # SHA-256 block size in bytes (RFC 2104 "B")
 
 
@@ -56,7 +62,8 @@ def warn_once(tag: str, message: str) -> None:
         if tag in _warned:
             return
         _warned.add(tag)
-    frame, level = sys._getframe(0), 1
+    frame: FrameType | None = sys._getframe(0)
+    level = 1
     while frame is not None:
         name = frame.f_globals.get("__name__", "")
         if name != "logmask" and not name.startswith("logmask."):
@@ -74,9 +81,10 @@ def _sha256_constructor() -> Callable[[bytes], Any]:
     """
     for module, attr in (("_sha2", "sha256"), ("_sha256", "sha256")):
         try:
-            return getattr(__import__(module), attr)
+            constructor: Callable[[bytes], Any] = getattr(__import__(module), attr)
         except (ImportError, AttributeError):
             continue
+        return constructor
     return hashlib.sha256
 
 
@@ -105,7 +113,8 @@ class _Hmac:
         inner.update(msg)
         outer = self._outer.copy()
         outer.update(inner.digest())
-        return outer.hexdigest()
+        digest: str = outer.hexdigest()
+        return digest
 
     def token_function(self) -> Callable[[bytes], str]:
         """A closure with everything bound locally, for tight loops over many values."""
@@ -117,9 +126,24 @@ class _Hmac:
             inner.update(msg)
             outer = outer_copy()
             outer.update(inner.digest())
-            return TOKEN_PREFIX + outer.hexdigest()[:16]
+            digest: str = outer.hexdigest()
+            return TOKEN_PREFIX + digest[:16]
 
         return token
+
+
+class PandasMasker(Protocol):
+    def __call__(self, value: Any, *, keep_domain: bool, key: bytes | str | None) -> Any: ...
+
+
+# Masking pandas objects is the table helpers' job (`logmask.masking.frames`, imported
+# with the package). They register it here, so this module, below them, never imports them.
+_pandas_masker: PandasMasker | None = None
+
+
+def register_pandas_masker(masker: PandasMasker) -> None:
+    global _pandas_masker
+    _pandas_masker = masker
 
 
 _hashers: dict[bytes, _Hmac] = {}
@@ -203,7 +227,19 @@ def to_bytes(value: Any) -> bytes:
         return value.encode("utf-8", "surrogatepass")
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
+    if type(value) is int:
+        return int_text(value).encode()
     return str(value).encode("utf-8", "surrogatepass")
+
+
+def int_text(value: int) -> str:
+    """``str(value)``, also for ints beyond Python's 4,300-digit conversion limit."""
+    try:
+        return str(value)
+    except ValueError:
+        from decimal import Decimal  # exact, and not subject to that limit
+
+        return str(Decimal(value))
 
 
 def split_email(value: str) -> tuple[str, str] | None:
@@ -257,7 +293,7 @@ def bulk_masker(
             if kind is str and not keep_domain and not value.startswith(TOKEN_PREFIX):
                 msg = value.encode("utf-8", "surrogatepass")
             elif kind is int:
-                msg = str(value).encode()
+                msg = int_text(value).encode()
             else:
                 append(one(value))
                 continue
@@ -308,9 +344,8 @@ def _mask_any(
         return type(value)(items)
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(value, (pd.Series, pd.DataFrame, pd.Index)):
-        from logmask.masking.frames import mask_pandas
-
-        return mask_pandas(value, keep_domain=keep_domain, key=key)
+        assert _pandas_masker is not None, "logmask.masking.frames registers it on import"
+        return _pandas_masker(value, keep_domain=keep_domain, key=key)
     np = sys.modules.get("numpy")
     if np is not None and isinstance(value, np.ndarray):
         out = np.empty(value.shape, dtype=object)

@@ -17,7 +17,7 @@ PROBE = """
 import sys
 from click.testing import CliRunner
 from logmask.cli import main
-result = CliRunner().invoke(main, ["check", *sys.argv[1:]])
+result = CliRunner().invoke(main, ["check", "-j", "1", *sys.argv[1:]])  # parse here
 print(result.exit_code, "libcst" in sys.modules, "logmask.rules.analysis" in sys.modules)
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from logmask.findings import FileError, Finding
 from logmask.linter.config import Config
 from logmask.linter.engine import FileResult, Linter
+from logmask.linter.prefilter import CandidateFilter, Screen
 from tests.robustness.corpus import leaking_sources
 
 LEAK = '{"user_email": e}'
@@ -57,12 +59,14 @@ FORMS = [
 
 
 def without_stage(config: Config | None = None) -> Linter:
-    class Always:
-        def needs_libcst(self, data: bytes) -> bool:
-            return True
+    class Always(CandidateFilter):
+        """The screen's verdicts on what LibCST can take, but never skipping a file."""
+
+        def screen(self, data: bytes) -> Screen:
+            return dataclasses.replace(super().screen(data), needs_libcst=True)
 
     linter = Linter(config or Config(select=("ALL",)))
-    linter.candidates = Always()  # type: ignore[assignment]
+    linter.candidates = Always(linter.sinks, linter.config.sinks)
     return linter
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -14,20 +15,28 @@ from logmask.findings import Finding
 from logmask.linter import parallel
 from logmask.linter.cache import ResultCache, decode_finding, encode_finding, findings_equal
 from logmask.linter.config import Config
+from logmask.linter.redaction import shown_fix
 from logmask.linter.runner import Checked, FixMode, check_paths
 
 CONFIG = Config(select=("ALL",))
 
 
 def summary(checked: list[Checked]) -> list[tuple[str, list[tuple[Finding, object]], list]]:
+    """The results as reported (the cache keeps fixes as reports show them: redacted)."""
     return [
         (
             c.result.path,
-            [(f, f.statement_lines) for f in c.result.findings],
+            [(shown(f), f.statement_lines) for f in c.result.findings],
             c.result.errors,
         )
         for c in checked
     ]
+
+
+def shown(finding: Finding) -> Finding:
+    if finding.fix is None:
+        return finding
+    return dataclasses.replace(finding, fix=shown_fix(finding.fix))
 
 
 @pytest.fixture
@@ -66,23 +75,29 @@ def test_pool_and_cache_give_the_sequential_results(
     assert warm == sequential
 
 
-def test_no_pool_for_a_handful_of_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_worker_for_a_handful_of_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pre-commit hook's handful of files costs one worker; `jobs=1` none."""
     started: list[int] = []
-    real = parallel.run_pool
+    real = parallel.Pool.start
 
-    def counting(tasks, config, jobs):  # type: ignore[no-untyped-def]
-        started.append(len(tasks))
-        return real(tasks, config, jobs)
+    def counting(self: parallel.Pool) -> parallel.Worker:
+        started.append(self.size)
+        return real(self)
 
-    monkeypatch.setattr(parallel, "run_pool", counting)
+    monkeypatch.setattr(parallel.Pool, "start", counting)
+    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
     for i in range(parallel.MIN_POOL_FILES):
         (tmp_path / f"f{i}.py").write_text(f"import wandb\nwandb.log({{'email_{i}': e}})\n")
     (tmp_path / "quiet.py").write_text("x = 1\n")  # names no tracker: never pending
-    few = list(check_paths([str(tmp_path)], CONFIG, jobs=2))
+    alone = list(check_paths([str(tmp_path)], CONFIG, jobs=1))
     assert started == []
+    few = list(check_paths([str(tmp_path)], CONFIG, jobs=2))
+    assert started == [1]
     (tmp_path / "one_more.py").write_text("import wandb\nwandb.log({'email': e})\n")
-    more = list(check_paths([str(tmp_path)], CONFIG, jobs=2))
-    assert started == [parallel.MIN_POOL_FILES + 1]
+    started.clear()
+    more = list(check_paths([str(tmp_path)], CONFIG, jobs=8))  # capped at the 2 cores
+    assert started == [2, 2]
+    assert summary(alone) == summary(few)
     assert len(more) == len(few) + 1
     assert [c.result.path for c in more] == sorted(c.result.path for c in more)
 
@@ -93,7 +108,7 @@ def test_findings_survive_the_cache_encoding(smoke_corpus: tuple[Path, list[Path
     findings = [f for c in check_paths([str(root / "leaks")], CONFIG) for f in c.result.findings]
     assert any(f.fix is not None for f in findings)
     decoded = [decode_finding(json.loads(json.dumps(encode_finding(f)))) for f in findings]
-    assert findings_equal(decoded, findings)
+    assert findings_equal(decoded, [shown(f) for f in findings])  # fixes kept as reports show them
 
 
 def test_corrupt_entries_are_ignored_and_rewritten(tmp_path: Path, cache_dir: Path) -> None:
