@@ -23,6 +23,7 @@ import libcst as cst
 
 from logmask.evidence.names import is_masker_name
 from logmask.rules import frames
+from logmask.rules.arguments import CallArguments
 from logmask.rules.base import Rule, RuleContext
 from logmask.rules.items import LoggedItem
 from logmask.rules.sinks import (
@@ -36,15 +37,22 @@ from logmask.rules.sinks import (
 )
 from logmask.rules.syntax import dotted, last_name, string_value
 from logmask.rules.tabular_flow import TabularFlow
-from logmask.rules.values import MASKED, UNKNOWN, Entry, Scope, Value, merge_params
+from logmask.rules.values import (
+    CONTAINER_OF_METHOD,
+    MASKED,
+    METHOD_KINDS,
+    UNKNOWN,
+    Entry,
+    Scope,
+    Value,
+    mapping_of,
+    merge_params,
+)
 
 HASH_MODULES = ("hashlib.", "hmac.")
 HF_LOADERS = frozenset({"datasets.load_dataset", "datasets.Dataset.from_csv"})
 DICT_METHODS = frozenset(
     {"get", "items", "keys", "values", "update", "copy", "pop", "setdefault", "to_dict"}
-)
-CONTAINER_METHODS = frozenset(
-    {"records_method", "mapping_method", "table_method", "dataset_method", "list_method"}
 )
 REDACTION_MARKERS = ("redact", "mask", "***", "xxx", "<", "[", "removed", "hidden", "#")
 
@@ -67,7 +75,7 @@ class FunctionInfo:
     state: str = "new"  # new -> running -> done
 
 
-class ModuleAnalysis(TabularFlow):
+class ModuleAnalysis:
     def __init__(
         self,
         module: cst.Module,
@@ -88,6 +96,7 @@ class ModuleAnalysis(TabularFlow):
         self.via: tuple[str, ...] = ()
         self.deferred: list[tuple[FunctionInfo, Scope]] = []
         self.module_scope = Scope()
+        self.tables = TabularFlow(self)
 
     # ----------------------------------------------------------------- walking
     def run(self) -> None:
@@ -384,10 +393,9 @@ class ModuleAnalysis(TabularFlow):
         """`for i, row in df.iterrows()` binds `row` to a row of `df`; other loops, elements."""
         if iterable.kind == "rows":
             row = Value(kind="mapping", columns=iterable.columns, owner=iterable.label)
-            pair = isinstance(target, cst.Tuple | cst.List) and len(target.elements) == 2
-            if pair:
-                self.bind_target(target.elements[0].value, UNKNOWN, scope)  # type: ignore[union-attr]
-                target = target.elements[1].value  # type: ignore[union-attr]
+            if isinstance(target, cst.Tuple | cst.List) and len(target.elements) == 2:
+                self.bind_target(target.elements[0].value, UNKNOWN, scope)
+                target = target.elements[1].value
             self.bind_target(target, row, scope)
             return
         self.bind_target(target, self.element_of(iterable), scope)
@@ -466,7 +474,7 @@ class ModuleAnalysis(TabularFlow):
             owner = self.eval(target.value, scope)
             key, _ = self.subscript_key(target, scope)
             if name and owner.kind == "frame" and key.text is not None:
-                scope.bind(name, self.drop_columns(owner, [key.text]))
+                scope.bind(name, self.tables.drop_columns(owner, [key.text]))
         elif isinstance(target, cst.Tuple):
             for element in target.elements:
                 self.delete(element.value, scope)
@@ -576,7 +584,7 @@ class ModuleAnalysis(TabularFlow):
             # a row: `row.email` of `for row in users.itertuples()`
             return Value(name=attr, owner=base.owner or base.label, params=base.params)
         if base.kind in ("records", "mapping", "table", "dataset", "list"):
-            return base.with_(api=attr, kind=base.kind + "_method")
+            return base.with_(api=attr, kind=METHOD_KINDS[base.kind])
         if base.masked:
             return MASKED
         owner = base.name or base.label or dotted(node.value)
@@ -608,11 +616,7 @@ class ModuleAnalysis(TabularFlow):
                 inner = self.eval(element.value, scope)
                 if inner.kind == "mapping" and inner.entries is not None:
                     entries.extend(inner.entries)
-        return self.mapping(entries)
-
-    def mapping(self, entries: list[Entry]) -> Value:
-        params = merge_params(*(e.value for e in entries))
-        return Value(kind="mapping", entries=tuple(entries), params=params)
+        return mapping_of(entries)
 
     def eval_list(self, node: cst.List | cst.Tuple | cst.Set, scope: Scope) -> Value:
         values = [self.eval(el.value, scope) for el in node.elements]
@@ -632,9 +636,9 @@ class ModuleAnalysis(TabularFlow):
         base = self.eval(node.value, scope)
         if base.kind == "frame_method" and base.api in ("loc", "iloc"):
             base = base.with_(kind="frame", api=None)
-            return self.index_frame(base, node, scope, loc=True)
+            return self.tables.index_frame(base, node, scope, loc=True)
         if base.kind == "frame":
-            return self.index_frame(base, node, scope, loc=False)
+            return self.tables.index_frame(base, node, scope, loc=False)
         key, _ = self.subscript_key(node, scope)
         for element in node.slice:
             if isinstance(element.slice, cst.Slice):
@@ -654,13 +658,6 @@ class ModuleAnalysis(TabularFlow):
             owner = row_owner or base.name or base.label or dotted(node.value)
             return Value(name=key.text, owner=owner, params=base.params, label=dotted(node.value))
         return Value(params=base.params) if base.params else UNKNOWN
-
-    def string_items(self, value: Value) -> list[str] | None:
-        if value.kind == "list" and value.items and all(v.text is not None for v in value.items):
-            return [v.text for v in value.items if v.text is not None]
-        if value.kind == "literal" and value.text is not None:
-            return [value.text]
-        return None
 
     def element_of(self, iterable: Value) -> Value:
         """One element of what a loop or comprehension iterates over (a row keeps its owner)."""
@@ -724,9 +721,9 @@ class ModuleAnalysis(TabularFlow):
         if func.kind == "tracker" and func.api:
             return func
         if func.kind == "frame_method" and func.api:
-            return self.frame_method(func, func.api, node, args, scope)
-        if func.kind in CONTAINER_METHODS:
-            return self.container_method(func, node, args, scope)
+            return self.tables.frame_method(func, func.api, CallArguments(node, args), scope)
+        if func.kind in CONTAINER_OF_METHOD:
+            return self.tables.container_method(func, CallArguments(node, args), scope)
         name = last_name(node.func)
         if isinstance(node.func, cst.Name) and scope.lookup(node.func.value) is None:
             info = self.functions.get(node.func.value)
@@ -772,7 +769,7 @@ class ModuleAnalysis(TabularFlow):
                 return args[0]
             if args and args[0].masked:
                 return MASKED
-            return self.mapping(entries)
+            return mapping_of(entries)
         if name in ("list", "tuple", "sorted") and args:
             return args[0]
         if name in ("str", "repr") and args:
@@ -834,7 +831,7 @@ class ModuleAnalysis(TabularFlow):
         signature = self.sinks.signature(api)
         kind = self.sinks.object_type(api)
         if api == "wandb.Table" or kind == "wandb.Table":
-            return self.make_table(node, args, signature)
+            return self.tables.make_table(CallArguments(node, args), signature)
         if signature is not None:
             self.sink_call(api, signature, node, args)
         if kind:
@@ -842,7 +839,7 @@ class ModuleAnalysis(TabularFlow):
         if api in MEDIA_TYPES:
             return Value(kind="media", media=True)
         if api in DATASET_WRAPPERS:
-            inner = self.first_arg(node, args, ("df", "data", "dataset"))
+            inner = CallArguments(node, args).first(("df", "data", "dataset"))
             if inner is not None and inner.kind == "frame":
                 return inner.with_(kind="dataset")
             return UNKNOWN
@@ -854,27 +851,13 @@ class ModuleAnalysis(TabularFlow):
         if api in ("copy.copy", "copy.deepcopy") and args:
             return args[0]
         if api in HF_LOADERS:
-            return self.hf_dataset(node, args)
+            return self.tables.hf_dataset(CallArguments(node, args))
         frame_name = frames.frame_api(api)
         if frame_name is not None:
-            return self.frame_function(frame_name, node, args)
+            return self.tables.frame_function(frame_name, CallArguments(node, args))
         if api in ("json.dumps", "json.loads") and args:
             return args[0]
         return UNKNOWN
-
-    def first_arg(self, node: cst.Call, args: list[Value], keywords: Sequence[str]) -> Value | None:
-        for arg, value in zip(node.args, args, strict=False):
-            if arg.keyword is None and not arg.star:
-                return value
-            if arg.keyword is not None and arg.keyword.value in keywords:
-                return value
-        return None
-
-    def keyword(self, node: cst.Call, args: list[Value], name: str) -> Value | None:
-        for arg, value in zip(node.args, args, strict=False):
-            if arg.keyword is not None and arg.keyword.value == name:
-                return value
-        return None
 
     def register_processors(self, node: cst.Call, args: list[Value]) -> None:
         processors = None
@@ -892,16 +875,7 @@ class ModuleAnalysis(TabularFlow):
         elif processors is not None:
             self.ctx.module_registers = True
 
-    # ------------------------------------------------------------ tabular data
-    def constant_text(self, value: Value | None) -> str | None:
-        if value is None:
-            return None
-        if value.text is not None:
-            return value.text
-        if value.kind == "fstring":
-            return "".join(p.text or " " for p in value.items)
-        return None
-
+    # ------------------------------------------------------- project functions
     def call_function(
         self,
         info: FunctionInfo,
