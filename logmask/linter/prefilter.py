@@ -75,6 +75,10 @@ class CandidateFilter:
         names = b"|".join(re.escape(m.encode()) for m in sorted(self.roots))
         # `import mlflow` / `import wandb as w` bind a tracker root: keep without parsing.
         self._fast = re.compile(rb"^[ \t]*import[ \t]+(?:" + names + rb")(?![\w.])", re.MULTILINE)
+        # `importlib.import_module("mlflow")`, `__import__("wandb")`, `guard_import("mlflow")`.
+        self._dynamic = re.compile(
+            rb"(?:import_module|__import__|guard_import)\(\s*[\"'](?:" + names + rb")[\"'.]"
+        )
 
     def reaches_sink(self, api: str) -> bool:
         """Is `api` a sink-related API or a dotted prefix of one (`*` matches one name)?"""
@@ -93,7 +97,7 @@ class CandidateFilter:
 
     def needs_libcst(self, data: bytes) -> bool:
         """False only when the file provably cannot produce a finding."""
-        if self._fast.search(data):
+        if self._fast.search(data) or self._dynamic.search(data):
             return True
         try:
             with warnings.catch_warnings():

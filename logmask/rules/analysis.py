@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from logmask.evidence.names import is_masker_name
+from logmask.evidence.sources import personal_source
 from logmask.rules import frames
 from logmask.rules.arguments import CallArguments
 from logmask.rules.base import Rule, RuleContext
@@ -36,7 +37,7 @@ from logmask.rules.sinks import (
     SinkTable,
 )
 from logmask.rules.syntax import dotted, last_name, string_value
-from logmask.rules.tabular_flow import TabularFlow
+from logmask.rules.tabular_flow import TabularFlow, select_columns
 from logmask.rules.values import (
     CONTAINER_OF_METHOD,
     MASKED,
@@ -45,6 +46,8 @@ from logmask.rules.values import (
     Entry,
     Scope,
     Value,
+    constant_text,
+    join_all,
     mapping_of,
     merge_params,
 )
@@ -54,6 +57,16 @@ HF_LOADERS = frozenset({"datasets.load_dataset", "datasets.Dataset.from_csv"})
 DICT_METHODS = frozenset(
     {"get", "items", "keys", "values", "update", "copy", "pop", "setdefault", "to_dict"}
 )
+# Calls that import a module named by a string (LangChain's `guard_import` too).
+DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__", "guard_import"})
+GETTERS = frozenset({"operator.itemgetter", "operator.attrgetter"})
+# Methods that run SQL on a connection, cursor or Spark session.
+SQL_RUNNERS = frozenset({"execute", "sql"})
+SQL_TEXT = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})
+CURSOR_ROWS = frozenset({"fetchall", "fetchmany", "all", "mappings", "partitions"})
+CURSOR_ROW = frozenset({"fetchone", "first", "one", "one_or_none"})
+# A scikit-learn Bunch (`fetch_openml(...)`) holds its DataFrame in `.frame` / `.data`.
+BUNCH_FRAMES = frozenset({"frame", "data"})
 REDACTION_MARKERS = ("redact", "mask", "***", "xxx", "<", "[", "removed", "hidden", "#")
 
 
@@ -97,6 +110,7 @@ class ModuleAnalysis:
         self.deferred: list[tuple[FunctionInfo, Scope]] = []
         self.module_scope = Scope()
         self.tables = TabularFlow(self)
+        self.written: dict[str, Value] = {}  # file path -> the frame written to it
 
     # ----------------------------------------------------------------- walking
     def run(self) -> None:
@@ -174,22 +188,18 @@ class ModuleAnalysis:
             self.class_definition(stmt, scope)
         elif isinstance(stmt, cst.If):
             self.eval(stmt.test, scope)
-            self.block(self.body_of(stmt), scope)
-            if stmt.orelse is not None:
-                resolved = self.trackers_bound(scope)
-                self.statement(stmt.orelse, scope)
-                self.keep_trackers(resolved, scope)
+            orelse = stmt.orelse
+            self.branches(scope, [self.body_of(stmt), [orelse] if orelse is not None else []])
         elif isinstance(stmt, cst.Else):
             self.block(self.body_of(stmt), scope)
-        elif isinstance(stmt, cst.For):
-            iterable = self.eval(stmt.iter, scope)
-            self.bind_loop_target(stmt.target, iterable, scope)
-            self.block(self.body_of(stmt), scope)
+        elif isinstance(stmt, cst.For | cst.While):
+            if isinstance(stmt, cst.For):
+                self.bind_loop_target(stmt.target, self.eval(stmt.iter, scope), scope)
+            else:
+                self.eval(stmt.test, scope)
+            self.branches(scope, [self.body_of(stmt), []])  # the body may not run
             if stmt.orelse is not None:
                 self.statement(stmt.orelse, scope)
-        elif isinstance(stmt, cst.While):
-            self.eval(stmt.test, scope)
-            self.block(self.body_of(stmt), scope)
         elif isinstance(stmt, cst.With):
             for item in stmt.items:
                 value = self.eval(item.item, scope)
@@ -198,29 +208,29 @@ class ModuleAnalysis:
             self.block(self.body_of(stmt), scope)
         elif isinstance(stmt, cst.Try | cst.TryStar):
             self.block(self.body_of(stmt), scope)
-            resolved = self.trackers_bound(scope)
-            for handler in stmt.handlers:
-                self.block(self.body_of(handler), scope)
-            self.keep_trackers(resolved, scope)
-            for extra in (stmt.orelse, stmt.finalbody):
-                if extra is not None:
-                    self.block(self.body_of(extra), scope)
+            done = [self.body_of(stmt.orelse) if stmt.orelse is not None else []]
+            self.branches(scope, done + [self.body_of(h) for h in stmt.handlers])
+            if stmt.finalbody is not None:
+                self.block(self.body_of(stmt.finalbody), scope)
         elif isinstance(stmt, cst.Match):
             self.eval(stmt.subject, scope)
-            for case in stmt.cases:
-                self.block(self.body_of(case), scope)
+            self.branches(scope, [*(self.body_of(case) for case in stmt.cases), []])
 
-    @staticmethod
-    def trackers_bound(scope: Scope) -> dict[str, Value]:
-        return {k: v for k, v in scope.names.items() if v.kind in ("api", "tracker")}
+    def branches(self, scope: Scope, paths: Sequence[Sequence[cst.CSTNode]]) -> None:
+        """Run each path from the same state, then join what they bound (union of evidence).
 
-    @staticmethod
-    def keep_trackers(resolved: dict[str, Value], scope: Scope) -> None:
-        """`try: import mlflow / except ImportError: mlflow = None`: the fallback branch
-        does not make the name stop meaning the tracker where the tracker is installed."""
-        for name, value in resolved.items():
-            if scope.names.get(name, value).kind not in ("api", "tracker"):
-                scope.bind(name, value)
+        The order of the paths never matters: swapping the branches of an `if`
+        gives the same values after it. `try: import mlflow / except ImportError:
+        mlflow = None` keeps `mlflow` a tracker (the join prefers what says more).
+        """
+        before = scope.snapshot()
+        after: list[dict[str, Value]] = []
+        for body in paths:
+            scope.names = dict(before)
+            self.block(body, scope)
+            after.append(scope.snapshot())
+        scope.names = dict(before)
+        scope.merge(before, after)
 
     def small_statement(self, small: cst.CSTNode, scope: Scope) -> None:
         if isinstance(small, cst.Expr):
@@ -382,12 +392,18 @@ class ModuleAnalysis:
     def bind_target(self, target: cst.CSTNode, value: Value, scope: Scope) -> None:
         if isinstance(target, cst.Name):
             label = value.label if value.kind == "tracker" else target.value
-            if value.kind in ("unknown",) and value.name is None and not value.params:
+            if value.kind == "unknown" and value.name is None:
+                # `user_id = session_lookup(token)`: what it holds is what it is called
                 value = value.with_(name=target.value)
             scope.bind(target.value, value.with_(label=label))
         elif isinstance(target, cst.Tuple | cst.List):
-            for element in target.elements:
-                self.bind_target(element.value, Value(name=None), scope)
+            items = value.items if value.kind == "list" else ()
+            same = len(items) == len(target.elements)
+            for index, element in enumerate(target.elements):
+                if isinstance(element, cst.StarredElement):
+                    same = False
+                part = items[index] if same else UNKNOWN
+                self.bind_target(element.value, part, scope)
 
     def bind_loop_target(self, target: cst.CSTNode, iterable: Value, scope: Scope) -> None:
         """`for i, row in df.iterrows()` binds `row` to a row of `df`; other loops, elements."""
@@ -553,14 +569,18 @@ class ModuleAnalysis:
         return Value(name=node.value, label=node.value)
 
     def eval_attribute(self, node: cst.Attribute, scope: Scope) -> Value:
-        base = self.eval(node.value, scope)
-        attr = node.attr.value
+        return self.attribute(self.eval(node.value, scope), node.attr.value, node.value)
+
+    def attribute(self, base: Value, attr: str, base_node: cst.BaseExpression | None) -> Value:
+        """`base.attr` (also `getattr(base, "attr")`)."""
+        base_text = dotted(base_node) if base_node is not None else None
+        text = f"{base_text}.{attr}" if base_text else None
         if base.kind in ("api", "tracker") and base.api:
             api = f"{base.api}.{attr}"
             kind = self.sinks.attribute_type(api)
             if kind:
-                return Value(kind="tracker", api=kind, label=dotted(node))
-            return Value(kind="api", api=api, label=dotted(node))
+                return Value(kind="tracker", api=kind, label=text)
+            return Value(kind="api", api=api, label=text)
         if base.kind == "self" and base.label:
             known = self.class_attrs.get(base.label, {}).get(attr)
             if known is not None:
@@ -572,6 +592,8 @@ class ModuleAnalysis:
         if base.kind == "frame":
             if attr in frames.AGGREGATES:
                 return UNKNOWN
+            if attr in BUNCH_FRAMES and base.source:
+                return base  # `fetch_openml("adult").frame`: the loader's rows
             if attr in base.columns:
                 return Value(
                     name=attr,
@@ -587,14 +609,8 @@ class ModuleAnalysis:
             return base.with_(api=attr, kind=METHOD_KINDS[base.kind])
         if base.masked:
             return MASKED
-        owner = base.name or base.label or dotted(node.value)
-        return Value(
-            name=attr,
-            owner=owner,
-            params=base.params,
-            label=dotted(node),
-            origin=base.origin,
-        )
+        owner = base.name or base.label or base_text
+        return Value(name=attr, owner=owner, params=base.params, label=text, origin=base.origin)
 
     def eval_fstring(self, node: cst.FormattedString, scope: Scope) -> Value:
         parts: list[Value] = []
@@ -670,6 +686,9 @@ class ModuleAnalysis:
             )
         if iterable.masked:
             return MASKED
+        trackers = iterable.items and all(v.kind in ("api", "tracker") for v in iterable.items)
+        if iterable.kind == "list" and trackers:
+            return join_all(list(iterable.items))  # `for backend in (wandb, mlflow)`
         if iterable.kind == "list" and len(iterable.items) == 1 and iterable.items[0].name:
             return iterable.items[0]  # `[r["user_id"] for r in rows]`: each is a user id
         return Value(params=iterable.params) if iterable.params else UNKNOWN
@@ -716,14 +735,32 @@ class ModuleAnalysis:
     def eval_call(self, node: cst.Call, scope: Scope) -> Value:
         func = self.eval(node.func, scope)
         args = self.eval_args(node.args, scope)
+        call = CallArguments(node, args)
+        dynamic = self.dynamic_import(last_name(node.func), call)
+        if dynamic is not None:
+            return dynamic
         if func.kind == "api" and func.api:
             return self.call_api(func.api, node, args, scope)
         if func.kind == "tracker" and func.api:
             return func
         if func.kind == "frame_method" and func.api:
-            return self.tables.frame_method(func, func.api, CallArguments(node, args), scope)
+            if func.api in frames.WRITERS:
+                self.note_written(func, call)
+            if func.api == "get":
+                key = call.first(("key",))
+                if key is not None and key.text is not None:
+                    return self.tables.column(func.with_(kind="frame", api=None), key.text)
+            return self.tables.frame_method(func, func.api, call, scope)
+        if func.kind == "getter" and func.text is not None and args:
+            return self.item(args[0], func.text, node.args[0].value)
+        if func.kind == "cursor":
+            return self.cursor_method(func, call, scope)
+        if func.kind == "mapping_method" and func.api == "get" and args and args[0].text:
+            return self.item(func.with_(kind="mapping", api=None), args[0].text, None)
+        if func.kind == "mapping_method" and func.api == "values" and func.entries:
+            return Value(kind="list", items=tuple(e.value for e in func.entries))
         if func.kind in CONTAINER_OF_METHOD:
-            return self.tables.container_method(func, CallArguments(node, args), scope)
+            return self.tables.container_method(func, call, scope)
         name = last_name(node.func)
         if isinstance(node.func, cst.Name) and scope.lookup(node.func.value) is None:
             info = self.functions.get(node.func.value)
@@ -752,11 +789,89 @@ class ModuleAnalysis:
                 return MASKED
             if name == "sub" and self.is_redacting_sub(node, pattern_object=True):
                 return MASKED
+            if name == "get" and args and args[0].text is not None and receiver.kind != "api":
+                return self.item(receiver, args[0].text, node.func.value)
             if name in frames.STRING_KEEPERS and (receiver.name or receiver.params):
                 return receiver
+            if name in SQL_RUNNERS:
+                ran = self.run_sql(name, call, node.func.value, scope)
+                if ran is not None:
+                    return ran
         return Value(params=merge_params(func, *args)) if self.function else UNKNOWN
 
+    def dynamic_import(self, name: str | None, call: CallArguments) -> Value | None:
+        """`importlib.import_module("mlflow")`, `__import__("wandb")`, `guard_import("mlflow")`."""
+        if name not in DYNAMIC_IMPORTERS:
+            return None
+        module = call.first(("name", "module_name", "module"))
+        text = module.text if module is not None else None
+        if not text or text.split(".")[0] not in self.sinks.modules:
+            return None
+        if name == "__import__":
+            text = text.split(".")[0]  # `__import__("a.b")` returns `a`
+        return Value(kind="api", api=text)
+
+    def item(self, base: Value, key: str, base_node: cst.BaseExpression | None) -> Value:
+        """`base[key]`, `base.get(key)`, `itemgetter(key)(base)`: one item read by its key."""
+        if base.kind == "frame":
+            return self.tables.column(base, key)
+        if base.kind == "mapping" and base.entries is not None:
+            for entry in reversed(base.entries):
+                if entry.key == key:
+                    return entry.value
+        if base.masked:
+            return MASKED
+        if base.kind == "table":
+            return UNKNOWN
+        row_owner = base.owner if base.kind == "mapping" else None
+        base_text = dotted(base_node) if base_node is not None else None
+        owner = row_owner or base.name or base.label or base_text
+        return Value(name=key, owner=owner, params=base.params, label=base_text)
+
+    def note_written(self, frame: Value, call: CallArguments) -> None:
+        """`df.to_parquet("exports/x.parquet")`: remember what went into the file."""
+        text = constant_text(call.first(("path_or_buf", "path", "excel_writer", "path_or_buffer")))
+        if text:
+            self.written[text] = frame.with_(kind="frame", api=None)
+
+    def run_sql(
+        self, name: str, call: CallArguments, receiver_node: cst.BaseExpression, scope: Scope
+    ) -> Value | None:
+        """`cursor.execute(sql)`, `spark.sql(sql)`: rows of the tables the SQL reads."""
+        text = constant_text(call.first(("sql", "query", "statement", "sqlQuery")))
+        if not text:
+            return None
+        columns = select_columns(text)
+        source = personal_source(text)
+        if source is None and columns is None:
+            return None
+        rows = Value(
+            kind="frame" if name == "sql" else "cursor",
+            columns=tuple(columns or ()),
+            open_columns=columns is None,
+            source=source,
+            origin=call.call,
+        )
+        receiver = dotted(receiver_node)
+        if rows.kind == "cursor" and receiver and "." not in receiver:
+            scope.bind(receiver, rows.with_(label=receiver))  # `cur.execute(q); cur.fetchall()`
+        return rows
+
+    def cursor_method(self, cursor: Value, call: CallArguments, scope: Scope) -> Value:
+        """`fetchall()` gives records, `fetchone()` one row, of what the cursor ran."""
+        method = cursor.api or ""
+        rows = cursor.with_(api=None, label=cursor.source)
+        if method in CURSOR_ROWS:
+            return rows.with_(kind="records")
+        if method in CURSOR_ROW:
+            return rows.with_(kind="mapping", owner=cursor.source)
+        if method in SQL_RUNNERS:
+            return self.run_sql(method, call, call.call.func, scope) or UNKNOWN
+        return UNKNOWN
+
     def call_builtin(self, name: str, node: cst.Call, args: list[Value]) -> Value | None:
+        if name == "getattr" and len(args) >= 2 and args[1].text is not None:
+            return self.attribute(args[0], args[1].text, node.args[0].value)
         if name in ("dict",):
             entries: list[Entry] = []
             if args and args[0].kind == "mapping" and args[0].entries is not None:
@@ -857,6 +972,13 @@ class ModuleAnalysis:
             return self.tables.frame_function(frame_name, CallArguments(node, args))
         if api in ("json.dumps", "json.loads") and args:
             return args[0]
+        if api in GETTERS and len(args) == 1 and args[0].text is not None:
+            return Value(kind="getter", text=args[0].text)
+        if api in SQL_TEXT and args:
+            return args[0]
+        dataset = self.tables.dataset_loader(api, CallArguments(node, args))
+        if dataset is not None:
+            return dataset
         return UNKNOWN
 
     def register_processors(self, node: cst.Call, args: list[Value]) -> None:
@@ -970,8 +1092,11 @@ class ModuleAnalysis:
                 )
             elif param.shape in ("table", "records", "columns"):
                 self.dispatch(LoggedItem(api, "table", arg_value, arg.value))
-            elif param.shape in ("text", "path"):
-                self.dispatch(LoggedItem(api, param.shape, arg_value, arg.value, key=param.name))
+            elif param.shape == "path":
+                uploaded = self.uploaded_file(arg_value)
+                self.dispatch(LoggedItem(api, "path", uploaded, arg.value, key=param.name))
+            elif param.shape == "text":
+                self.dispatch(LoggedItem(api, "text", arg_value, arg.value, key=param.name))
         if key is not None or value is not None:
             key_value, key_node = key if key is not None else (UNKNOWN, None)
             val, val_node = value if value is not None else (UNKNOWN, None)
@@ -987,6 +1112,20 @@ class ModuleAnalysis:
                     key_value=key_value,
                 )
             )
+
+    def uploaded_file(self, path: Value) -> Value:
+        """A path to upload; when a DataFrame was written to it, what that frame held."""
+        written = self.written.get(constant_text(path) or "")
+        if written is None:
+            return path
+        return path.with_(
+            columns=written.personal_candidates,
+            source=written.source,
+            origin=written.origin,
+            label=written.label,
+            masked=written.masked,
+            open_columns=written.open_columns and not written.dropped_personal,
+        )
 
     def dispatch(self, item: LoggedItem, expand: bool = False) -> None:
         if self.quiet:

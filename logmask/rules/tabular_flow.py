@@ -14,6 +14,7 @@ from typing import Protocol
 
 import libcst as cst
 
+from logmask.evidence.datasets import people_dataset
 from logmask.evidence.sources import personal_source
 from logmask.rules import frames
 from logmask.rules.arguments import CallArguments
@@ -78,16 +79,21 @@ class TabularFlow:
         if frame.splits and key.text is not None:
             return frame.with_(splits=False)  # a split: ds["train"]
         if key.text is not None:
-            return Value(
-                name=key.text,
-                owner=frame.label,
-                masked=frame.masked or key.text in frame.masked_columns,
-                params=frame.params,
-            )
+            return self.column(frame, key.text)
         names = string_items(key)
         if names is not None:
             return self.project(frame, names)
         return frame
+
+    @staticmethod
+    def column(frame: Value, name: str) -> Value:
+        """One column of a frame: `df["email"]`, `df.get("email")`."""
+        return Value(
+            name=name,
+            owner=frame.label,
+            masked=frame.masked or name in frame.masked_columns,
+            params=frame.params,
+        )
 
     def project(self, frame: Value, names: Sequence[str]) -> Value:
         return frame.with_(
@@ -200,6 +206,15 @@ class TabularFlow:
             if parts:
                 return self.union(parts)
         return UNKNOWN
+
+    @staticmethod
+    def dataset_loader(api: str, call: CallArguments) -> Value | None:
+        """`fetch_openml("adult")`: a listed library dataset whose rows are people."""
+        name = call.first(("name", "dataset"))
+        found = people_dataset(api, name.text if name is not None else None)
+        if found is None:
+            return None
+        return Value(kind="frame", columns=found.columns, source=found.people, origin=call.call)
 
     def hf_dataset(self, call: CallArguments) -> Value:
         """`load_dataset("csv", data_files="customers.csv")`: rows from a personal source."""
