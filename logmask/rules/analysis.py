@@ -36,6 +36,20 @@ from logmask.rules.sinks import (
     Signature,
     SinkTable,
 )
+from logmask.rules.summaries import (
+    RECORD_BASES,
+    RECORD_DECORATORS,
+    ClassSummary,
+    FunctionSummary,
+    ModuleSummary,
+    NoProject,
+    ParamSink,
+    Project,
+    ProjectName,
+    instantiate,
+    portable,
+    returned,
+)
 from logmask.rules.syntax import dotted, last_name, string_value
 from logmask.rules.tabular_flow import TabularFlow, select_columns
 from logmask.rules.values import (
@@ -95,8 +109,11 @@ class ModuleAnalysis:
         ctx: RuleContext,
         rules: Sequence[Rule],
         sinks: SinkTable,
+        project: Project | None = None,
     ) -> None:
         self.module = module
+        self.project: Project = project or NoProject()
+        self.class_fields: dict[str, tuple[str, ...]] = {}  # record classes' fields
         self.ctx = ctx
         self.rules = rules
         self.sinks = sinks
@@ -111,6 +128,7 @@ class ModuleAnalysis:
         self.module_scope = Scope()
         self.tables = TabularFlow(self)
         self.written: dict[str, Value] = {}  # file path -> the frame written to it
+        self.resolved: dict[ProjectName, Value] = {}
 
     # ----------------------------------------------------------------- walking
     def run(self) -> None:
@@ -132,6 +150,9 @@ class ModuleAnalysis:
                     self.methods[(class_name, stmt.name.value)] = info
             elif isinstance(stmt, cst.ClassDef) and class_name is None:
                 self.class_attrs.setdefault(stmt.name.value, {})
+                fields = record_fields(stmt)
+                if fields is not None:
+                    self.class_fields[stmt.name.value] = fields
                 if isinstance(stmt.body, cst.IndentedBlock):
                     self.collect_definitions(stmt.body.body, stmt.name.value)
             elif isinstance(stmt, cst.If | cst.Try) and class_name is None:
@@ -256,30 +277,64 @@ class ModuleAnalysis:
         elif isinstance(small, cst.Import):
             for alias in small.names:
                 full = dotted(alias.name) or ""
+                local: str = full.split(".")[0]
+                imported = local
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    scope.bind(alias.asname.name.value, Value(kind="api", api=full))
+                    local, imported = alias.asname.name.value, full
+                if self.in_project(imported, 0):
+                    scope.bind(local, Value(kind="module", ref=ProjectName(imported, 0)))
                 else:
-                    root = full.split(".")[0]
-                    scope.bind(root, Value(kind="api", api=root))
+                    scope.bind(local, Value(kind="api", api=imported))
                 self.note_import(full, 0)
         elif isinstance(small, cst.ImportFrom):
             self.import_from(small, scope)
 
     def import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
-        module = dotted(node.module) if node.module is not None else ""
+        module = (dotted(node.module) if node.module is not None else "") or ""
         level = len(node.relative)
         self.note_import(module or "", level)
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
             name = dotted(alias.name) or ""
-            local = name
+            local: str = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             self.note_import(f"{module}.{name}" if module else name, level)
-            if level:
-                continue
-            scope.bind(local, Value(kind="api", api=f"{module}.{name}"))
+            if self.in_project(module, level):
+                inner = f"{module}.{name}" if module else name
+                if self.project.is_module(inner, level):
+                    scope.bind(local, Value(kind="module", ref=ProjectName(inner, level)))
+                else:
+                    scope.bind(local, Value(kind="function", ref=ProjectName(module, level, name)))
+            elif not level:
+                scope.bind(local, Value(kind="api", api=f"{module}.{name}"))
+
+    def in_project(self, module: str, level: int) -> bool:
+        """A module of the checked project (tracker libraries never are, even vendored)."""
+        if not level and module.split(".")[0] in self.sinks.modules | {"logmask", ""}:
+            return False
+        return self.project.is_module(module, level)
+
+    def resolve(self, ref: ProjectName) -> Value:
+        """What a name imported from a project module is (its summary is read here, once)."""
+        known = self.resolved.get(ref)
+        if known is not None:
+            return known
+        summary = self.project.summary(ref.module, ref.level)
+        value = UNKNOWN
+        if summary is not None:
+            value = self.member(summary, ref.name) if ref.name else Value(kind="module", ref=ref)
+        self.resolved[ref] = value
+        return value
+
+    def member(self, summary: ModuleSummary, name: str | None) -> Value:
+        found = summary.member(name) if name else None
+        if isinstance(found, FunctionSummary | ClassSummary):
+            return Value(kind="function", ref=found, label=name)
+        if isinstance(found, Value):
+            return found
+        return UNKNOWN
 
     def note_import(self, module: str, level: int) -> None:
         """Remember project imports: one of them may register span processors."""
@@ -563,6 +618,8 @@ class ModuleAnalysis:
     def eval_name(self, node: cst.Name, scope: Scope) -> Value:
         found = scope.lookup(node.value)
         if found is not None:
+            if found.kind == "function" and isinstance(found.ref, ProjectName):
+                return self.resolve(found.ref)
             return found
         if node.value in ("True", "False", "None"):
             return Value(kind="literal", numeric=True)
@@ -581,7 +638,16 @@ class ModuleAnalysis:
             if kind:
                 return Value(kind="tracker", api=kind, label=text)
             return Value(kind="api", api=api, label=text)
-        if base.kind == "self" and base.label:
+        if base.kind == "module" and isinstance(base.ref, ProjectName):
+            return self.module_attribute(base.ref, attr)
+        if base.kind == "instance" and isinstance(base.ref, ClassSummary):
+            cls = base.ref
+            if attr in cls.methods:
+                return Value(kind="method", api=attr, ref=cls.methods[attr])
+            if attr in cls.attrs:
+                return cls.attrs[attr]
+            return Value(name=attr, owner=base.label, label=text)
+        if base.kind in ("self", "instance") and base.label:
             known = self.class_attrs.get(base.label, {}).get(attr)
             if known is not None:
                 return known
@@ -611,6 +677,13 @@ class ModuleAnalysis:
             return MASKED
         owner = base.name or base.label or base_text
         return Value(name=attr, owner=owner, params=base.params, label=text, origin=base.origin)
+
+    def module_attribute(self, ref: ProjectName, attr: str) -> Value:
+        """`pkg.mod.f` of `import pkg.mod`: a member of the module, or a submodule."""
+        inner = f"{ref.module}.{attr}" if ref.module else attr
+        if self.project.is_module(inner, ref.level):
+            return Value(kind="module", ref=ProjectName(inner, ref.level))
+        return self.resolve(ProjectName(ref.module, ref.level, attr))
 
     def eval_fstring(self, node: cst.FormattedString, scope: Scope) -> Value:
         parts: list[Value] = []
@@ -751,6 +824,15 @@ class ModuleAnalysis:
                 if key is not None and key.text is not None:
                     return self.tables.column(func.with_(kind="frame", api=None), key.text)
             return self.tables.frame_method(func, func.api, call, scope)
+        if func.kind == "function" and isinstance(func.ref, FunctionSummary):
+            return self.apply(func.ref, call)
+        if func.kind == "function" and isinstance(func.ref, ClassSummary):
+            init = func.ref.methods.get("__init__")
+            if init is not None:
+                self.apply(init, call)
+            return Value(kind="instance", ref=func.ref, label=func.ref.name)
+        if func.kind == "method" and isinstance(func.ref, FunctionSummary):
+            return self.apply(func.ref, call)
         if func.kind == "getter" and func.text is not None and args:
             return self.item(args[0], func.text, node.args[0].value)
         if func.kind == "cursor":
@@ -769,6 +851,11 @@ class ModuleAnalysis:
             builtin = self.call_builtin(node.func.value, node, args)
             if builtin is not None:
                 return builtin
+            if node.func.value in self.class_attrs:
+                constructor = self.methods.get((node.func.value, "__init__"))
+                if constructor is not None:
+                    self.call_function(constructor, node, args, scope, method=True)
+                return Value(kind="instance", label=node.func.value)
         if func.kind == "method" and func.label and func.api:
             info = self.methods.get((func.label, func.api))
             if info is not None:
@@ -1006,67 +1093,74 @@ class ModuleAnalysis:
         scope: Scope,
         method: bool = False,
     ) -> Value:
+        """A call of a function or method of this module: analysed first if need be."""
         if info.state == "new" and not self.quiet:
             self.analyse_function(info, self.module_scope)
-        result = self.returned(info)
-        if self.quiet or not info.uses:
-            return result
-        params = list(info.params)
-        if method and params and params[0] in ("self", "cls"):
-            params = params[1:]
-        bound: dict[str, tuple[Value, cst.BaseExpression]] = {}
-        for index, (arg, value) in enumerate(zip(node.args, args, strict=False)):
-            if arg.star:
-                continue
-            if arg.keyword is not None:
-                bound[arg.keyword.value] = (value, arg.value)
-            elif index < len(params):
-                bound[params[index]] = (value, arg.value)
-        saved = self.via
-        self.via = (*self.via, info.node.name.value)
-        try:
-            for use in info.uses:
-                if use.param not in bound:
-                    continue
-                value, value_node = bound[use.param]
-                item = use.item
-                self.dispatch(
-                    LoggedItem(
-                        sink=item.sink,
-                        shape=item.shape,
-                        value=value,
-                        value_node=value_node,
-                        key=item.key,
-                        key_node=None,
-                        key_value=None,
-                        owner_key=item.owner_key,
-                        via=self.via + item.via,
-                    ),
-                    expand=item.shape == "mapping",
-                )
-        finally:
-            self.via = saved
-        return result
+        return self.apply(self.summary_of(info), CallArguments(node, args))
 
     @staticmethod
-    def returned(info: FunctionInfo) -> Value:
-        """What a call of a module function gives.
+    def summary_of(info: FunctionInfo) -> FunctionSummary:
+        """What callers see of a function of this module (nodes kept: same tree)."""
+        name = info.node.name.value
+        params = info.params
+        if info.class_name and params and params[0] in ("self", "cls"):
+            params = params[1:]
+        sinks = tuple(
+            ParamSink(use.param, u.sink, u.shape, u.key, u.owner_key, u.via)
+            for use in info.uses
+            for u in (use.item,)
+        )
+        # A function still being analysed (recursion) returns nothing known yet.
+        result = returned(info.returns) if info.state == "done" else None
+        return FunctionSummary(name, params, sinks, result, masker=is_masker_name(name))
 
-        Its one returned value, when that depends on none of its parameters: a
-        loader's `pd.read_csv("customers.csv")`, a dict it builds from globals.
-        A value derived from a parameter stands for whatever the caller passes
-        (a masked argument included), so it stays unknown, as does a function
-        with several returns or one still being analysed (recursion).
-        """
-        if is_masker_name(info.node.name.value):
+    def apply(self, summary: FunctionSummary, call: CallArguments) -> Value:
+        """A call of a summarised function: its parameters' sinks see the arguments,
+        and its return value is given in terms of them."""
+        bound = call.bind(summary.params)
+        if summary.sinks and not self.quiet:
+            saved = self.via
+            self.via = (*self.via, summary.name)
+            try:
+                for sink in summary.sinks:
+                    if sink.param not in bound:
+                        continue
+                    value, value_node = bound[sink.param]
+                    item = LoggedItem(
+                        sink=sink.sink,
+                        shape=sink.shape,
+                        value=value,
+                        value_node=value_node,
+                        key=sink.key,
+                        owner_key=sink.owner_key,
+                        via=self.via + sink.via,
+                    )
+                    self.dispatch(item, expand=sink.shape == "mapping")
+            finally:
+                self.via = saved
+        if summary.masker:
             return MASKED
-        if info.state != "done" or not info.returns:
-            return UNKNOWN
-        if all(v.masked for v in info.returns):
-            return MASKED
-        if len(info.returns) == 1 and not info.returns[0].params:
-            return info.returns[0]
-        return UNKNOWN
+        if summary.returns is None:
+            return Value(params=merge_params(*call.values)) if self.function else UNKNOWN
+        return instantiate(summary.returns, {p: v for p, (v, _) in bound.items()})
+
+    def summary(self, path: str) -> ModuleSummary:
+        """This module as other modules of the project see it (after `run`)."""
+        out = ModuleSummary(path)
+        for name, info in self.functions.items():
+            out.functions[name] = exported(self.summary_of(info))
+        for class_name, attrs in self.class_attrs.items():
+            cls = ClassSummary(class_name, fields=self.class_fields.get(class_name, ()))
+            cls.attrs = {k: portable(v) for k, v in attrs.items()}
+            for (owner, name), info in self.methods.items():
+                if owner == class_name:
+                    cls.methods[name] = exported(self.summary_of(info))
+            out.classes[class_name] = cls
+        for name, value in self.module_scope.names.items():
+            if value.kind in ("unknown", "self", "method", "function"):
+                continue
+            out.names[name] = portable(value)
+        return out
 
     # ------------------------------------------------------------------ sinks
     def sink_call(self, api: str, signature: Signature, node: cst.Call, args: list[Value]) -> None:
@@ -1133,6 +1227,9 @@ class ModuleAnalysis:
         nested = expand or item.shape == "item"
         if nested and item.value.kind == "mapping" and item.value.entries is not None:
             for entry in item.value.entries:
+                key_node = entry.key_node
+                if key_node is None and entry.value_node is None:
+                    key_node = item.anchor  # built in another function: report at the call
                 self.dispatch(
                     LoggedItem(
                         sink=item.sink,
@@ -1140,7 +1237,7 @@ class ModuleAnalysis:
                         value=entry.value,
                         value_node=entry.value_node,
                         key=entry.key,
-                        key_node=entry.key_node,
+                        key_node=key_node,
                         key_value=entry.key_value,
                         owner_key=item.key,
                         via=item.via,
@@ -1150,10 +1247,33 @@ class ModuleAnalysis:
         emitted = False
         for rule in self.rules:
             emitted = rule.on_item(item, self.ctx) or emitted
-        if emitted or self.function is None or self.via:
+        if emitted or self.function is None:
             return
         params = item.value.params
         direct = item.value.name in params if item.value.name else False
         if params and (direct or item.value.kind in ("table", "frame", "records", "mapping")):
             for param in params:
                 self.function.uses.append(ParamUse(param, item))
+
+
+def exported(summary: FunctionSummary) -> FunctionSummary:
+    """A function summary without syntax nodes, for other modules."""
+    if summary.returns is not None:
+        summary.returns = portable(summary.returns)
+    return summary
+
+
+def record_fields(node: cst.ClassDef) -> tuple[str, ...] | None:
+    """The fields of a TypedDict / NamedTuple / pydantic model / dataclass; None otherwise."""
+    bases = {last_name(b.value) for b in node.bases}
+    decorators = {dotted(d.decorator) or last_name(d.decorator) for d in node.decorators}
+    if not (bases & RECORD_BASES or decorators & RECORD_DECORATORS):
+        return None
+    fields: list[str] = []
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    fields.append(small.target.value)
+    return tuple(fields)

@@ -24,6 +24,7 @@ Kind = Literal[
     "module",  # a module of the checked project; `ref` is its summary
     "function",  # a function or class of another project module; `ref` is its summary
     "self",  # `self` / `cls` inside a method; `label` is the class
+    "instance",  # an object of a project class; `label` (this module) or `ref` (summary)
     "method",  # a bound method of a class of this module; `api` is its name
     "literal",  # a string (`text`) or number/bool/None (`numeric`) literal
     "fstring",  # an f-string or concatenation; `items` are its parts
@@ -134,6 +135,7 @@ _RANK: dict[str, int] = {
     "getter": 8,
     "cursor": 8,
     "module": 9,
+    "instance": 9,
     "function": 9,
     "api": 10,
     "tracker": 10,
