@@ -46,6 +46,7 @@ class Config:
     span_processors_registered: bool = False
     min_confidence: Confidence = "medium"
     respect_gitignore: bool = True
+    src: tuple[str, ...] = ()  # folders that hold top-level packages (`src` layout)
     root: Path | None = None  # the folder of the pyproject.toml it came from
 
     def enabled(self, code: str, path: str | None = None) -> bool:
@@ -138,6 +139,7 @@ KEYS = {
     "span-processors-registered": "bool",
     "min-confidence": "string",
     "respect-gitignore": "bool",
+    "src": "strings",
 }
 
 

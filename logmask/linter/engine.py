@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from logmask.evidence.names import NameClassifier
@@ -15,11 +16,14 @@ from logmask.findings import FileError, Finding
 from logmask.linter.config import Config
 from logmask.linter.prefilter import CandidateFilter
 from logmask.linter.processors import ProcessorIndex
+from logmask.linter.project import FileProject, ProjectIndex
 from logmask.linter.source import UnreadableFile, check_text, read_source
 from logmask.rules.sinks import PERSONAL_KEYS, SinkTable
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from logmask.rules.summaries import ModuleSummary
 
 
 @dataclass
@@ -50,6 +54,27 @@ class Linter:
         return any(marker in data for marker in self.module_markers)
 
     @cached_property
+    def project(self) -> ProjectIndex:
+        """The other modules of the project (whole-program data flow)."""
+        root = self.config.root or Path.cwd()
+        return ProjectIndex(
+            summarise=self.summarise,
+            may_log=lambda data: self.may_log(data) and self.candidates.needs_libcst(data),
+            src=tuple((root / folder).resolve() for folder in self.config.src),
+        )
+
+    def summarise(self, data: bytes, path: str, project: FileProject) -> ModuleSummary:
+        from logmask.linter.libcst_pass import summarise  # LibCST loads on first use
+
+        return summarise(self, data, path, project)
+
+    def needs_pass(self, data: bytes, path: str) -> bool:
+        """Names and binds a tracker, or imports a project name that reaches one."""
+        if self.may_log(data) and self.candidates.needs_libcst(data):
+            return True
+        return self.project.reaches_tracker(path, data)
+
+    @cached_property
     def candidates(self) -> CandidateFilter:
         """The `ast` candidate stage: skips LibCST for files whose imports reach no sink."""
         return CandidateFilter(self.sinks, self.config.sinks)
@@ -70,7 +95,7 @@ class Linter:
 
     def check_python(self, data: bytes, path: str) -> FileResult:
         result = self.unparsed(data, path)
-        if result.errors or not self.may_log(data) or not self.candidates.needs_libcst(data):
+        if result.errors or not self.needs_pass(data, path):
             return result
         from logmask.linter.libcst_pass import check_module  # LibCST loads on first use
 

@@ -19,6 +19,7 @@ from logmask.linter.noqa import noqa_map, suppressed
 from logmask.rules import RULES, new_rules
 from logmask.rules.analysis import ModuleAnalysis
 from logmask.rules.base import Options, RawFinding, Rule, RuleContext, homonym_senses
+from logmask.rules.summaries import ModuleSummary, Project
 
 if TYPE_CHECKING:
     from logmask.linter.engine import FileResult, Linter
@@ -107,7 +108,8 @@ def analyse(
         homonyms=senses,
     )
     rules = [GuardedRule(rule, failed) for rule in new_rules()]
-    analysis = ModuleAnalysis(module, ctx, rules, linter.sinks)
+    project = linter.project.for_file(path)
+    analysis = ModuleAnalysis(module, ctx, rules, linter.sinks, project)
     try:
         analysis.run()
     except RecursionError:
@@ -120,6 +122,36 @@ def analyse(
             FileError(path, f"internal error: {ctx.internal_errors[0]}", code="PII901")
         )
     return ctx.findings
+
+
+def summarise(linter: Linter, data: bytes, path: str, project: Project) -> ModuleSummary:
+    """What another module of the project does with data, seen from its importers.
+
+    The same analysis and rule families as a check (a finding inside the
+    module is not passed on to its callers), with the findings dropped.
+    """
+    try:
+        module = cst.parse_module(data)
+    except Exception:  # a module that does not parse summarises to nothing known
+        return ModuleSummary(path)
+    ctx = RuleContext(
+        classifier=linter.classifier,
+        options=Options(
+            span_processors_registered=True,  # tracing findings are never passed on
+            masker=linter.config.masker,
+            min_confidence=linter.config.min_confidence,
+            maskers=linter.config.maskers,
+        ),
+        enabled=lambda code: linter.config.enabled(code, path),
+        homonyms=homonym_senses(data),
+    )
+    rules = [GuardedRule(rule, lambda rule, err: None) for rule in new_rules()]
+    analysis = ModuleAnalysis(module, ctx, rules, linter.sinks, project)
+    try:
+        analysis.run()
+        return analysis.summary(path)
+    except (RecursionError, Exception):
+        return ModuleSummary(path)
 
 
 def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding]:

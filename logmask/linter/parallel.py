@@ -21,6 +21,7 @@ import threading
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from logmask.findings import FileError
@@ -75,7 +76,7 @@ def check_recorded(linter: Linter, path: str, data: bytes) -> tuple[FileResult, 
     if isinstance(index, RecordingIndex):
         index.log = []
     try:
-        with no_gc():
+        with no_gc(), linter.project.recording() as modules:
             result = linter.check_source(data, path)
     except MemoryError:  # depends on the machine, not on the file: never cached
         result = FileResult(path, source=data)
@@ -89,6 +90,8 @@ def check_recorded(linter: Linter, path: str, data: bytes) -> tuple[FileResult, 
         result = FileResult(path, source=data)
         result.errors.append(FileError(path, f"internal error: {where}", code="PII901"))
     consulted = tuple(index.log) if isinstance(index, RecordingIndex) else ()
+    # Project modules whose summaries the check read: (path NUL digest, -1, True).
+    consulted += tuple((f"{p}\0{d}", -1, True) for p, d in sorted(modules))
     return result, consulted
 
 
@@ -122,9 +125,10 @@ class Task:
 _WORKER: Linter | None = None
 
 
-def _init_worker(config: Config) -> None:
+def _init_worker(config: Config, summaries: tuple[Path | None, str] = (None, "")) -> None:
     global _WORKER
     _WORKER = make_linter(config)
+    _WORKER.project.cache_dir, _WORKER.project.salt = summaries
     gc.freeze()  # what the worker imported is never garbage: keep it out of collections
 
 
@@ -173,7 +177,7 @@ def chunked(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
 
 
 def run_pool(
-    tasks: Sequence[Task], config: Config, jobs: int
+    tasks: Sequence[Task], config: Config, jobs: int, summaries: tuple[Path | None, str]
 ) -> Iterable[tuple[Task, FileResult, Consulted | None]]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -182,7 +186,8 @@ def run_pool(
     workers = min(jobs, len(chunks))
     done: set[int] = set()
     try:
-        with ProcessPoolExecutor(workers, _context(), _init_worker, (config,)) as pool:
+        init = (config, summaries)
+        with ProcessPoolExecutor(workers, _context(), _init_worker, init) as pool:
             batches = [[(t.path, t.data) for t in chunk] for chunk in chunks]
             for chunk, answers in zip(chunks, pool.map(_check_chunk, batches), strict=True):
                 for task, (result, consulted) in zip(chunk, answers, strict=True):
@@ -206,6 +211,8 @@ def check_files(
 ) -> list[FileResult]:
     """Results for `files`, in their order; identical whatever `jobs` is."""
     jobs = available_cores() if jobs is None or jobs < 1 else jobs
+    if cache is not None:  # module summaries are cached next to the results
+        linter.project.cache_dir, linter.project.salt = cache.directory / "summaries", cache.salt
     results: list[FileResult | None] = [None] * len(files)
     pending: list[Task] = []
     for index, path in enumerate(files):
@@ -214,7 +221,8 @@ def check_files(
         except UnreadableFile as err:
             results[index] = FileResult(path, errors=[FileError(path, str(err))])
             continue
-        if not linter.may_log(data):  # no parse: a binary or undecodable file is still reported
+        if not linter.may_log(data) and not linter.project.reaches_tracker(path, data):
+            # no parse: a binary or undecodable file is still reported
             notebook = path.endswith(".ipynb")
             results[index] = (linter.check_source if notebook else linter.unparsed)(data, path)
             continue
@@ -228,7 +236,8 @@ def check_files(
         pending.append(task)
 
     if jobs > 1 and len(pending) > MIN_POOL_FILES:
-        outcomes = run_pool(pending, linter.config, jobs)
+        summaries = (linter.project.cache_dir, linter.project.salt)
+        outcomes = run_pool(pending, linter.config, jobs, summaries)
     else:
         outcomes = ((t, *check_recorded(linter, t.path, t.data)) for t in pending)
     for task, result, consulted in outcomes:
@@ -241,6 +250,8 @@ def check_files(
 def still_valid(entry: Entry, linter: Linter, path: str) -> bool:
     """Do the other project files still answer the span-processor questions the same way?"""
     return all(
-        linter.processors.registers(path, module, level) == answer
+        linter.project.unchanged((tuple(module.split("\0", 1)),))  # type: ignore[arg-type]
+        if level == -1
+        else linter.processors.registers(path, module, level) == answer
         for module, level, answer in entry.consulted
     )

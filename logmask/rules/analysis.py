@@ -328,7 +328,11 @@ class ModuleAnalysis:
         self.resolved[ref] = value
         return value
 
-    def member(self, summary: ModuleSummary, name: str | None) -> Value:
+    def member(self, summary: ModuleSummary, name: str | None, hops: int = 0) -> Value:
+        if name in summary.reexports and hops < 4:
+            where, inner = summary.reexports[name]
+            target = self.project.summary_at(where)
+            return self.member(target, inner, hops + 1) if target is not None else UNKNOWN
         found = summary.member(name) if name else None
         if isinstance(found, FunctionSummary | ClassSummary):
             return Value(kind="function", ref=found, label=name)
@@ -420,6 +424,8 @@ class ModuleAnalysis:
                 typed = self.annotation_value(param.annotation.annotation, scope)
                 if typed.kind == "tracker":
                     value = typed
+                elif typed.kind == "mapping":  # a record type: its fields are the keys
+                    value = typed.with_(params=value.params, label=name)
             scope.bind(name, value)
         nested_saved = self.deferred
         self.deferred = []
@@ -436,11 +442,15 @@ class ModuleAnalysis:
     def annotation_value(self, node: cst.BaseExpression, scope: Scope) -> Value:
         if isinstance(node, cst.SimpleString):
             return UNKNOWN
+        if isinstance(node, cst.Name) and node.value in self.class_fields:
+            return Value(kind="mapping", columns=self.class_fields[node.value])
         value = self.eval(node, scope)
         if value.kind == "api" and value.api:
             kind = self.sinks.object_type(value.api)
             if kind:
                 return Value(kind="tracker", api=kind)
+        if isinstance(value.ref, ClassSummary) and value.ref.fields:
+            return Value(kind="mapping", columns=value.ref.fields)
         return UNKNOWN
 
     # ----------------------------------------------------------------- binding
@@ -638,6 +648,8 @@ class ModuleAnalysis:
             if kind:
                 return Value(kind="tracker", api=kind, label=text)
             return Value(kind="api", api=api, label=text)
+        if base.kind == "cursor":
+            return base.with_(api=attr)  # `cur.fetchall` of a cursor that ran personal SQL
         if base.kind == "module" and isinstance(base.ref, ProjectName):
             return self.module_attribute(base.ref, attr)
         if base.kind == "instance" and isinstance(base.ref, ClassSummary):
@@ -1157,9 +1169,13 @@ class ModuleAnalysis:
                     cls.methods[name] = exported(self.summary_of(info))
             out.classes[class_name] = cls
         for name, value in self.module_scope.names.items():
-            if value.kind in ("unknown", "self", "method", "function"):
-                continue
-            out.names[name] = portable(value)
+            ref = value.ref
+            if value.kind == "function" and isinstance(ref, ProjectName) and ref.name:
+                where = self.project.locate(ref.module, ref.level)
+                if where is not None:
+                    out.reexports[name] = (where, ref.name)
+            elif value.kind not in ("unknown", "self", "method", "function", "module"):
+                out.names[name] = portable(value)
         return out
 
     # ------------------------------------------------------------------ sinks

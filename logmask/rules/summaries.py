@@ -71,6 +71,9 @@ class ModuleSummary:
     functions: dict[str, FunctionSummary] = field(default_factory=dict)
     classes: dict[str, ClassSummary] = field(default_factory=dict)
     names: dict[str, Value] = field(default_factory=dict)  # module-level values (portable)
+    # Names imported from another project module (`from .tracking import log_table` in a
+    # package's `__init__`): name -> (that module's file, its name there).
+    reexports: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def member(self, name: str) -> FunctionSummary | ClassSummary | Value | None:
         return self.functions.get(name) or self.classes.get(name) or self.names.get(name)
@@ -87,6 +90,14 @@ class Project(Protocol):
         """The summary of that module (None: not in the project, or being summarised)."""
         ...
 
+    def locate(self, module: str, level: int) -> str | None:
+        """The file of that module."""
+        ...
+
+    def summary_at(self, path: str) -> ModuleSummary | None:
+        """The summary of the module in this file."""
+        ...
+
 
 class NoProject:
     """One file on its own (stdin, the flake8 plugin): no other module is known."""
@@ -95,6 +106,12 @@ class NoProject:
         return False
 
     def summary(self, module: str, level: int) -> ModuleSummary | None:
+        return None
+
+    def locate(self, module: str, level: int) -> str | None:
+        return None
+
+    def summary_at(self, path: str) -> ModuleSummary | None:
         return None
 
 

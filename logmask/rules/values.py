@@ -11,9 +11,10 @@ value carries no evidence and yields no finding.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-import libcst as cst
+if TYPE_CHECKING:  # nodes are only carried along: `import logmask.rules.values` stays light
+    import libcst as cst
 
 # Every kind of value the analysis knows, in one place. Adding a kind: add it here,
 # say what it means, then teach `join` (below) and the evaluator (`analysis.py`).
