@@ -19,6 +19,8 @@ __all__ = [
     "mask",
     "mask_dataframe",
     "mask_records",
+    "redact_inputs",
+    "redact_output",
     "redact_span",
     "redact_text",
 ]
@@ -28,12 +30,15 @@ _LAZY = {
     "mask": "logmask.masking.pseudonym",
     "mask_dataframe": "logmask.masking.frames",
     "mask_records": "logmask.masking.frames",
+    "redact_inputs": "logmask.masking.ops",
+    "redact_output": "logmask.masking.ops",
     "redact_span": "logmask.masking.spans",
     "redact_text": "logmask.masking.text",
 }
 
 if TYPE_CHECKING:
     from logmask.masking.frames import mask_dataframe, mask_records
+    from logmask.masking.ops import redact_inputs, redact_output
     from logmask.masking.pseudonym import LogmaskWarning, mask
     from logmask.masking.spans import redact_span
     from logmask.masking.text import redact_text

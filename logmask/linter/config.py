@@ -18,6 +18,7 @@ from typing import Any
 from logmask.findings import CONFIDENCE_RANK, Confidence
 from logmask.rules import RULES
 from logmask.rules.sinks import parse_signature
+from logmask.rules.trackers import parse_tracker_table
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,6 +42,7 @@ class Config:
     allowed_names: tuple[str, ...] = ()
     sinks: Mapping[str, str] = field(default_factory=dict)
     objects: Mapping[str, str] = field(default_factory=dict)
+    trackers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # name -> row
     masker: str = "logmask.mask"
     maskers: tuple[str, ...] = ()
     span_processors_registered: bool = False
@@ -134,6 +136,7 @@ KEYS = {
     "allowed-names": "strings",
     "sinks": "table of strings",
     "objects": "table of strings",
+    "trackers": "table of tracker rows",
     "masker": "string",
     "maskers": "strings",
     "span-processors-registered": "bool",
@@ -240,6 +243,13 @@ def parse_config(table: Mapping[str, object], where: Path) -> Config:
             values[attr] = {
                 str(k): _codes(f"{key}.{k}", v, where) for k, v in _table(key, value, where).items()
             }
+        elif kind == "table of tracker rows":
+            for name, row in _table(key, value, where).items():
+                try:
+                    parse_tracker_table(name, row)
+                except ValueError as err:
+                    raise ConfigError(f"{where}: [tool.logmask] {err}") from err
+            values[attr] = dict(value)  # type: ignore[call-overload]
         elif kind == "table of strings":
             entries = _table(key, value, where)
             for k, v in entries.items():

@@ -18,7 +18,7 @@ from logmask.linter.prefilter import CandidateFilter
 from logmask.linter.processors import ProcessorIndex
 from logmask.linter.project import FileProject, ProjectIndex
 from logmask.linter.source import UnreadableFile, check_text, read_source
-from logmask.rules.sinks import PERSONAL_KEYS, SinkTable
+from logmask.rules.trackers import TrackerModel, user_rows
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -38,9 +38,11 @@ class FileResult:
 class Linter:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
-        self.sinks = SinkTable(self.config.sinks, self.config.objects)
+        self.sinks = TrackerModel(
+            user_rows(self.config.sinks, self.config.objects, self.config.trackers)
+        )
         self.classifier = NameClassifier(
-            extra={**PERSONAL_KEYS, **self.config.personal_names},
+            extra={**self.sinks.personal_keys, **self.config.personal_names},
             allow=self.config.allowed_names,
         )
         self.processors = ProcessorIndex()

@@ -43,9 +43,10 @@ from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from logmask.findings import Finding, Fix
 from logmask.linter.text import decode, encode, split_lines
+from logmask.rules.trackers import builtin_model
 
 _HELPER = re.compile(r"(?<![\w.])logmask\.(\w+)")
-TRACKERS = frozenset({"wandb", "mlflow"})
+TRACKERS = builtin_model().modules
 
 
 @dataclass
@@ -149,7 +150,7 @@ def _outer(
 def _rewraps(old: str, content: str) -> bool:
     """`content` wraps `old` in a call `old` already starts with (`mask(mask(x))`)."""
     head = content[: content.find("(") + 1]
-    return len(head) > 1 and old.startswith(head)
+    return len(head) > 1 and old.startswith(head) and old in content
 
 
 def _conflict(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
@@ -592,11 +593,8 @@ class Layout:
         return end
 
 
-# Calls that reset MLflow's tracing configuration, span processors included (MLflow 3:
-# `set_tracking_uri` calls `mlflow.tracing.reset()` when the URI changes).
-TRACING_RESETS = frozenset(
-    {"mlflow.set_tracking_uri", "mlflow.tracking.set_tracking_uri", "mlflow.tracing.reset"}
-)
+# Calls that undo registered redaction (MLflow 3: `set_tracking_uri` resets tracing).
+TRACING_RESETS = frozenset(builtin_model().redaction_resets)
 
 
 def tracing_resets(module: cst.Module) -> list[cst.SimpleStatementLine]:

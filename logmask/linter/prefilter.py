@@ -7,11 +7,13 @@ analysis (`logmask.rules.analysis`) only knows a tracker API through names
 bound by `import` / `from ... import` (relative and star imports bind
 nothing), and a name bound to API `A` only ever yields `A.attr...`, a call of
 `A` or a tracker object `object_type(A)`. So a file whose imports all bind
-APIs that are not a dotted prefix of a sink, tracker object, tracker
-attribute, trace decorator, media type, dataset wrapper or autolog call
-cannot produce a finding. The one finding that does not start at an import
-is a decorator spelled `@mlflow.trace` with `mlflow` unresolved (the analysis
-falls back to the decorator's text), so such decorators keep a file too.
+APIs that are not a dotted prefix of an API of the tracker model
+(`TrackerModel.apis()`: sinks, objects, attributes, trace decorators,
+auto-tracing, redaction and evaluation calls, media types, dataset wrappers,
+in every alias spelling) cannot produce a finding. The one finding that does not start at an import
+is a decorator spelled `@mlflow.trace` / `@weave.op` with the module unresolved
+(the analysis falls back to the decorator's text), so such decorators keep a
+file too.
 
 Span-processor imports (a project module that registers processors) only
 remove findings, so they never make a file a candidate.
@@ -31,23 +33,7 @@ import re
 import warnings
 from collections.abc import Mapping
 
-from logmask.rules.sinks import (
-    ATTRIBUTES,
-    DATASET_WRAPPERS,
-    GENAI_AUTOLOG_FLAVORS,
-    MEDIA_TYPES,
-    SIGNATURES,
-    TRACE_DECORATORS,
-    TRACING_CALLBACKS,
-    SinkTable,
-)
-
-# Calls the rules react to that are not sinks: `mlflow.<genai flavor>.autolog()` and
-# tracer callbacks (PII303).
-RULE_APIS = (
-    *(f"mlflow.{flavor}.autolog" for flavor in sorted(GENAI_AUTOLOG_FLAVORS)),
-    *sorted(TRACING_CALLBACKS),
-)
+from logmask.rules.trackers import TrackerModel
 
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -55,22 +41,18 @@ _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 class CandidateFilter:
     """Decides, from the stdlib `ast`, whether a file can hold a finding."""
 
-    def __init__(self, sinks: SinkTable, extra_signatures: Mapping[str, str] | None = None) -> None:
-        apis: set[str] = {
-            *SIGNATURES,
-            *(extra_signatures or {}),
-            *sinks.objects,
-            *ATTRIBUTES,
-            *TRACE_DECORATORS,
-            *MEDIA_TYPES,
-            *DATASET_WRAPPERS,
-            *RULE_APIS,
-        }
+    def __init__(
+        self, sinks: TrackerModel, extra_signatures: Mapping[str, str] | None = None
+    ) -> None:
+        # Every API of the tracker model (user rows and top-level `sinks` included).
+        apis = {*sinks.apis(), *(extra_signatures or {})}
         self.patterns: tuple[tuple[str, ...], ...] = tuple(
             sorted(tuple(a.split(".")) for a in apis)
         )
         self.roots = frozenset(sinks.modules)
-        self.trace_decorators = frozenset(TRACE_DECORATORS)
+        self.trace_decorators = frozenset(
+            a for a in sinks.apis() if sinks.canonical(a) in sinks.trace_decorators
+        )
         self._prefix_cache: dict[str, bool] = {}
         names = b"|".join(re.escape(m.encode()) for m in sorted(self.roots))
         # `import mlflow` / `import wandb as w` bind a tracker root: keep without parsing.

@@ -1,22 +1,33 @@
-"""Does a project module that this file imports register MLflow span processors?
+"""Does a project module that this file imports register redaction for tracing?
 
-Span processors are process-wide: a module that imports the project's
-`tracing_setup` (which calls `mlflow.tracing.configure(span_processors=[...])`)
-is covered. The imported file is read and checked with the stdlib `ast`
-parser, never imported or run; answers are cached per file.
+Redaction is process-wide: a module that imports the project's
+`tracing_setup` (which calls `mlflow.tracing.configure(span_processors=[...])`,
+or `weave.init(..., settings={"redact_pii": True})`) is covered. The calls are
+the tracker model's redaction rows. The imported file is read and checked
+with the stdlib `ast` parser, never imported or run; answers are cached per file.
 """
 
 from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Iterable
 from pathlib import Path
+
+from logmask.rules.trackers import Redaction, builtin_model
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
 
 class ProcessorIndex:
-    def __init__(self) -> None:
+    def __init__(self, redactions: Iterable[Redaction] | None = None) -> None:
+        if redactions is None:
+            redactions = (r for found in builtin_model().redaction.values() for r, _ in found)
+        # last name of the call -> argument paths that register redaction
+        self.paths: dict[str, set[tuple[str, ...]]] = {}
+        for redaction in redactions:
+            self.paths.setdefault(redaction.api.rsplit(".", 1)[-1], set()).add(redaction.path)
+        self.markers = tuple({path[0].encode() for paths in self.paths.values() for path in paths})
         self._by_file: dict[Path, bool] = {}
         self._by_import: dict[tuple[str, str, int], bool] = {}
 
@@ -56,17 +67,16 @@ class ProcessorIndex:
             self._by_file[path] = self._scan(path)
         return self._by_file[path]
 
-    @staticmethod
-    def _scan(path: Path) -> bool:
+    def _scan(self, path: Path) -> bool:
         try:
             data = path.read_bytes()
         except OSError:
             return False
-        if b"span_processors" not in data:
+        if not any(marker in data for marker in self.markers):
             return False
         try:
             tree = ast.parse(data)
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
@@ -76,12 +86,38 @@ class ProcessorIndex:
                 if isinstance(node.func, ast.Attribute)
                 else getattr(node.func, "id", "")
             )
-            if name != "configure":
-                continue
-            for keyword in node.keywords:
-                value = keyword.value
-                if keyword.arg == "span_processors" and not (
-                    isinstance(value, ast.List | ast.Tuple) and not value.elts
-                ):
+            for argument_path in self.paths.get(name, ()):
+                found = _argument(node, argument_path)
+                if found is not None and _is_set(found):
                     return True
         return False
+
+
+def _argument(call: ast.Call, path: tuple[str, ...]) -> ast.expr | None:
+    """The expression at `path`: a keyword, then dict keys or keyword arguments."""
+    node: ast.expr = call
+    for name in path:
+        found: ast.expr | None = None
+        if isinstance(node, ast.Call):
+            found = next((k.value for k in node.keywords if k.arg == name), None)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=False):
+                if isinstance(key, ast.Constant) and key.value == name:
+                    found = value
+        else:
+            return node  # a variable: not known to be unset
+        if found is None:
+            return None
+        node = found
+    return node
+
+
+def _is_set(node: ast.expr) -> bool:
+    """Not a literal False, None, 0, "" or an empty list/tuple/dict."""
+    if isinstance(node, ast.Constant):
+        return bool(node.value)
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return bool(node.elts)
+    if isinstance(node, ast.Dict):
+        return bool(node.keys)
+    return True

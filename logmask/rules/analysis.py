@@ -24,18 +24,10 @@ import libcst as cst
 from logmask.evidence.names import is_masker_name
 from logmask.evidence.sources import personal_source
 from logmask.rules import frames
-from logmask.rules.arguments import CallArguments
+from logmask.rules.arguments import CallArguments, is_set, redaction_argument
 from logmask.rules.base import Rule, RuleContext
 from logmask.rules.items import LoggedItem
-from logmask.rules.sinks import (
-    ASSIGNMENT_SINKS,
-    DATASET_WRAPPERS,
-    MEDIA_TYPES,
-    SPAN_PROCESSOR_SETUP,
-    TRACING_RESETS,
-    Signature,
-    SinkTable,
-)
+from logmask.rules.sinks import Signature
 from logmask.rules.summaries import (
     RECORD_BASES,
     RECORD_DECORATORS,
@@ -52,6 +44,7 @@ from logmask.rules.summaries import (
 )
 from logmask.rules.syntax import dotted, last_name, string_value
 from logmask.rules.tabular_flow import TabularFlow, select_columns
+from logmask.rules.trackers import Redaction, TrackerModel
 from logmask.rules.values import (
     CONTAINER_OF_METHOD,
     MASKED,
@@ -108,7 +101,7 @@ class ModuleAnalysis:
         module: cst.Module,
         ctx: RuleContext,
         rules: Sequence[Rule],
-        sinks: SinkTable,
+        sinks: TrackerModel,
         project: Project | None = None,
     ) -> None:
         self.module = module
@@ -117,9 +110,11 @@ class ModuleAnalysis:
         self.ctx = ctx
         self.rules = rules
         self.sinks = sinks
+        ctx.trackers = sinks
         self.functions: dict[str, FunctionInfo] = {}
         self.methods: dict[tuple[str, str], FunctionInfo] = {}
         self.class_attrs: dict[str, dict[str, Value]] = {}
+        self.class_bases: dict[str, tuple[str, ...]] = {}  # class -> APIs of its bases
         self.class_name: str | None = None
         self.function: FunctionInfo | None = None
         self.quiet = False
@@ -343,6 +338,8 @@ class ModuleAnalysis:
     def note_import(self, module: str, level: int) -> None:
         """Remember project imports: one of them may register span processors."""
         root = module.split(".")[0]
+        if level == 0 and root:
+            self.ctx.imported_modules.add(module)
         if level == 0 and (not root or root in self.sinks.modules | {"logmask"}):
             return
         self.ctx.imports.append((module, level))
@@ -356,7 +353,7 @@ class ModuleAnalysis:
                 self.eval_args(target.args, scope)
                 target = target.func
             value = self.eval(target, scope)
-            decorators.append(value.api or dotted(target) or "")
+            decorators.append(self.sinks.canonical(value.api or dotted(target) or ""))
         if not self.quiet:
             for rule in self.rules:
                 rule.on_function(node, decorators, self.ctx)
@@ -375,6 +372,16 @@ class ModuleAnalysis:
         return info if info is not None and info.node is node else None
 
     def class_definition(self, node: cst.ClassDef, scope: Scope) -> None:
+        bases = []
+        for arg in node.bases:
+            value = self.eval(arg.value, scope)
+            if value.kind == "api" and value.api:
+                bases.append(self.sinks.canonical(value.api))
+        self.class_bases[node.name.value] = tuple(bases)
+        tracker_base = next((b for b in bases if self.sinks.object_type(b)), None)
+        if tracker_base is not None:
+            # `class Board(GeneralTracker)`: creating one makes a tracker object.
+            scope.bind(node.name.value, Value(kind="api", api=tracker_base))
         previous = self.class_name
         self.class_name = node.name.value
         class_scope = Scope(parent=scope)
@@ -506,7 +513,7 @@ class ModuleAnalysis:
         attribute: bool,
     ) -> bool:
         """`wandb.config.phone = x` / `run.summary["name"] = x`: an assignment that logs."""
-        allowed = ASSIGNMENT_SINKS.get(owner.api or "") if owner.kind == "tracker" else None
+        allowed = self.sinks.assignable(owner.api or "") if owner.kind == "tracker" else None
         if allowed is None or not ("*" in allowed or (attribute and key.text in allowed)):
             return False
         where = f".{key.text}" if attribute else "[...]"
@@ -644,7 +651,7 @@ class ModuleAnalysis:
         text = f"{base_text}.{attr}" if base_text else None
         if base.kind in ("api", "tracker") and base.api:
             api = f"{base.api}.{attr}"
-            kind = self.sinks.attribute_type(api)
+            kind = self.sinks.attribute_type(self.sinks.canonical(api))
             if kind:
                 return Value(kind="tracker", api=kind, label=text)
             return Value(kind="api", api=api, label=text)
@@ -666,6 +673,11 @@ class ModuleAnalysis:
             method = self.methods.get((base.label, attr))
             if method is not None:
                 return Value(kind="method", api=attr, label=base.label)
+            for parent in self.class_bases.get(base.label, ()):
+                # `self.logger` in a LightningModule: an attribute the base class provides.
+                kind = self.sinks.attribute_type(f"{parent}.{attr}")
+                if kind:
+                    return Value(kind="tracker", api=kind, label=text)
             return Value(name=attr, owner=base.label, label=f"self.{attr}")
         if base.kind == "frame":
             if attr in frames.AGGREGATES:
@@ -1033,26 +1045,28 @@ class ModuleAnalysis:
         return any(marker in lowered for marker in REDACTION_MARKERS)
 
     def call_api(self, api: str, node: cst.Call, args: list[Value], scope: Scope) -> Value:
+        api = self.sinks.canonical(api)
         for rule in self.rules:
             if not self.quiet:
                 rule.on_call(api, node, args, self.ctx)
-        if api in SPAN_PROCESSOR_SETUP:
-            self.register_processors(node, args)
-        elif api in TRACING_RESETS and self.function is None:
-            # MLflow drops registered span processors when the tracking URI is set or
-            # tracing is reset: module set-up before such a call no longer counts.
-            self.ctx.module_registers = False
+        for redaction, tracker in self.sinks.redaction.get(api, ()):
+            self.register_redaction(redaction, tracker.name, node)
+        reset = self.sinks.redaction_resets.get(api)
+        if reset is not None and self.function is None:
+            # e.g. MLflow drops registered span processors when the tracking URI is set
+            # or tracing is reset: module set-up before such a call no longer counts.
+            self.ctx.redacted_trackers.discard(reset.name)
         signature = self.sinks.signature(api)
         kind = self.sinks.object_type(api)
-        if api == "wandb.Table" or kind == "wandb.Table":
+        if api in self.sinks.table_types or kind in self.sinks.table_types:
             return self.tables.make_table(CallArguments(node, args), signature)
         if signature is not None:
             self.sink_call(api, signature, node, args)
         if kind:
             return Value(kind="tracker", api=kind)
-        if api in MEDIA_TYPES:
+        if api in self.sinks.media_types:
             return Value(kind="media", media=True)
-        if api in DATASET_WRAPPERS:
+        if api in self.sinks.dataset_wrappers:
             inner = CallArguments(node, args).first(("df", "data", "dataset"))
             if inner is not None and inner.kind == "frame":
                 return inner.with_(kind="dataset")
@@ -1080,21 +1094,22 @@ class ModuleAnalysis:
             return dataset
         return UNKNOWN
 
-    def register_processors(self, node: cst.Call, args: list[Value]) -> None:
-        processors = None
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == "span_processors":
-                processors = arg.value
-        if isinstance(processors, cst.List | cst.Tuple):
-            if not processors.elements:
-                return
-            for element in processors.elements:
-                name = last_name(element.value)
-                if name:
-                    self.ctx.suppressed_functions.add(name)
-            self.ctx.module_registers = True
-        elif processors is not None:
-            self.ctx.module_registers = True
+    def register_redaction(self, redaction: Redaction, tracker: str, node: cst.Call) -> None:
+        """A call that registers redaction for `tracker` when its argument at the path is set.
+
+        Functions named there (`span_processors=[scrub]`) are redactors: what they log
+        themselves is not a leak.
+        """
+        found = redaction_argument(node, redaction.path)
+        if found is None or not is_set(found):
+            return
+        elements = found.elements if isinstance(found, cst.List | cst.Tuple) else (found,)
+        for element in elements:
+            value = element.value if isinstance(element, cst.BaseElement) else element
+            name = last_name(value)
+            if name:
+                self.ctx.suppressed_functions.add(name)
+        self.ctx.redacted_trackers.add(tracker)
 
     # ------------------------------------------------------- project functions
     def call_function(
@@ -1183,6 +1198,14 @@ class ModuleAnalysis:
         key: tuple[Value, cst.CSTNode] | None = None
         value: tuple[Value, cst.CSTNode] | None = None
         positional = 0
+        tabular: tuple[str, ...] = ()
+        if any(p.shape == "columns" for p in signature.params):
+            # `log_table(key, columns=[...], data=rows)`: the columns name the rows' fields,
+            # so the arguments are one table, as for `wandb.Table(...)`.
+            table = self.tables.make_table(CallArguments(node, args), signature)
+            if table.columns or table.open_columns or table.source:
+                self.dispatch(LoggedItem(api, "table", table, node))
+            tabular = ("table", "records", "columns")
         for arg, arg_value in zip(node.args, args, strict=False):
             if arg.star:
                 continue
@@ -1190,7 +1213,7 @@ class ModuleAnalysis:
             param = signature.bind(positional, keyword)
             if keyword is None:
                 positional += 1
-            if param is None or param.shape == "-":
+            if param is None or param.shape == "-" or param.shape in tabular:
                 continue
             if param.shape == "key":
                 key = (arg_value, arg.value)

@@ -1,8 +1,10 @@
-"""The arguments of one call, with their values: the one place that matches them to parameters.
+"""Arguments of a call: the one place that matches them to parameters, and reads paths in them.
 
 Sinks bind arguments by a `Signature`, project functions by their parameter
-names, library calls by "the first positional or one of these keywords".
-All three read the same `CallArguments`; starred arguments never bind.
+names, library calls by "the first positional or one of these keywords": all
+three read the same `CallArguments`; starred arguments never bind. The
+tracker model names redaction settings by a path (`("settings", "redact_pii")`
+reads `weave.init(p, settings={"redact_pii": True})`): `redaction_argument`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from logmask.rules.syntax import dotted
+from logmask.rules.syntax import dotted, string_value
 from logmask.rules.values import Value
 
 if TYPE_CHECKING:
@@ -95,3 +97,36 @@ class CallArguments:
                 position += 1
             if param is not None:
                 yield param, arg, value
+
+
+def redaction_argument(call: cst.Call, path: Sequence[str]) -> cst.BaseExpression | None:
+    """The expression at `path` in a call: a keyword, then dict keys or keyword arguments."""
+    node: cst.BaseExpression = call
+    for name in path:
+        found: cst.BaseExpression | None = None
+        if isinstance(node, cst.Call):
+            keywords = (a for a in node.args if a.keyword and a.keyword.value == name)
+            found = next((a.value for a in keywords), None)
+        elif isinstance(node, cst.Dict):
+            for element in node.elements:
+                if isinstance(element, cst.DictElement) and string_value(element.key) == name:
+                    found = element.value
+        else:
+            return node  # a variable or call result: not known to be unset
+        if found is None:
+            return None
+        node = found
+    return node
+
+
+def is_set(node: cst.BaseExpression) -> bool:
+    """Not a literal False, None, 0, empty string or empty list/tuple/dict."""
+    if isinstance(node, cst.Name):
+        return node.value not in ("False", "None")
+    if isinstance(node, cst.Integer):
+        return node.value != "0"
+    if isinstance(node, cst.List | cst.Tuple | cst.Dict | cst.Set):
+        return bool(node.elements)
+    if isinstance(node, cst.SimpleString):
+        return string_value(node) not in ("", None)
+    return True

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from logmask.evidence.names import NameClassifier, NameEvidence
     from logmask.rules.catalog import RuleDoc
     from logmask.rules.items import LoggedItem
+    from logmask.rules.trackers import TrackerModel
     from logmask.rules.values import Value
 
 
@@ -99,15 +100,21 @@ class RuleContext:
     classifier: NameClassifier
     options: Options
     enabled: Callable[[str], bool]
-    # Does the project module with this dotted name (relative to the file) register span
-    # processors? Supplied by the engine, which may read files; rules never do.
+    # Does the project module with this dotted name (relative to the file) register
+    # redaction (span processors, ...)? Supplied by the engine, which may read files;
+    # rules never do.
     module_registers_processors: Callable[[str, int], bool] = lambda name, level: False
     findings: list[RawFinding] = field(default_factory=list)
     statement: cst.CSTNode | None = None
     suppressed_functions: set[str] = field(default_factory=set)
     imports: list[tuple[str, int]] = field(default_factory=list)
+    # Modules the file imports, `from a import b` as `a.b` (auto-patching depends on them).
+    imported_modules: set[str] = field(default_factory=set)
     internal_errors: list[str] = field(default_factory=list)
-    module_registers: bool = False  # this module configures span processors (last word wins)
+    # Trackers this module registers redaction for (last word wins: a reset removes one).
+    redacted_trackers: set[str] = field(default_factory=set)
+    # The tracker model of the run (set by the module analysis).
+    trackers: TrackerModel | None = None
     # Module-wide senses that change what a word means ("speech": phone is a phoneme).
     homonyms: frozenset[str] = frozenset()
 
@@ -123,14 +130,22 @@ class RuleContext:
 
     current_function: str | None = None
 
-    def processors_registered(self) -> bool:
-        """Config says so, this module registers them, or a project module it imports does."""
-        if self.options.span_processors_registered or self.module_registers:
+    def redaction_registered(self, tracker: str) -> bool:
+        """Config says so, this module registers it for `tracker`, or a project module it
+        imports registers redaction."""
+        if self.options.span_processors_registered or tracker in self.redacted_trackers:
             return True
         self.options.span_processors_registered = any(
             self.module_registers_processors(module, level) for module, level in self.imports
         )
         return self.options.span_processors_registered
+
+    def imports_any(self, prefixes: frozenset[str]) -> bool:
+        """Does the file import one of these modules (or a submodule of one)?"""
+        return any(
+            name in prefixes or any(name.startswith(p + ".") for p in prefixes)
+            for name in self.imported_modules
+        )
 
     def confident(self, confidence: Confidence) -> bool:
         return CONFIDENCE_RANK[confidence] >= CONFIDENCE_RANK[self.options.min_confidence]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from logmask.rules.trackers import MLFLOW_SETUP
+
 
 @dataclass(frozen=True, slots=True)
 class RuleDoc:
@@ -231,7 +233,7 @@ PII203 = RuleDoc(
 
 # ------------------------------------------------------------------ tracing
 
-REDACTION_SETUP = "mlflow.tracing.configure(span_processors=[logmask.redact_span])"
+REDACTION_SETUP = MLFLOW_SETUP.code
 
 PII301 = RuleDoc(
     code="PII301",

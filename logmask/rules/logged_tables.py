@@ -151,7 +151,11 @@ TABLE_PARAMS = ("columns", "data", "rows", "dataframe")
 
 
 def table_argument(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    position = TABLE_PARAMS.index(name)
+    # Positions are wandb.Table's; other table sinks (`log_table`) are read by keyword.
+    is_table = isinstance(call.func, cst.Name | cst.Attribute) and code_of(call.func).endswith(
+        "Table"
+    )
+    position = TABLE_PARAMS.index(name) if is_table else -1
     for index, arg in enumerate(call.args):
         if arg.star:
             return None

@@ -8,7 +8,6 @@ from logmask.evidence.sources import personal_source
 from logmask.rules.base import Rule, RuleContext
 from logmask.rules.catalog import PII401, PII402
 from logmask.rules.items import LoggedItem
-from logmask.rules.sinks import ANONYMOUS_INIT
 from logmask.rules.values import Value
 
 ANONYMOUS_VALUES = frozenset({"allow", "must"})
@@ -22,7 +21,7 @@ class RunsAndUploads(Rule):
         self.logs_data = False
 
     def on_call(self, api: str, call: cst.Call, args: list[Value], ctx: RuleContext) -> None:
-        if api not in ANONYMOUS_INIT:
+        if ctx.trackers is None or api not in ctx.trackers.anonymous_init:
             return
         for arg, value in zip(call.args, args, strict=False):
             named = arg.keyword is not None and arg.keyword.value == "anonymous"

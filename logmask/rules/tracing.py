@@ -1,55 +1,133 @@
-"""PII301-PII303: MLflow tracing records personal inputs and no span processor redacts them."""
+"""PII301-PII303: tracing records personal inputs and nothing redacts them.
+
+Which decorators trace, which calls turn on tracing of every LLM call and
+what registers redaction all come from the tracker model
+(`logmask.rules.trackers`); this rule only decides what is reported.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
+from logmask.rules.arguments import is_set, redaction_argument
 from logmask.rules.base import NodeFix, Rule, RuleContext
-from logmask.rules.catalog import PII301, PII302, PII303, REDACTION_SETUP
-from logmask.rules.sinks import GENAI_AUTOLOG_FLAVORS, TRACE_DECORATORS, TRACING_CALLBACKS
+from logmask.rules.catalog import PII301, PII302, PII303
+from logmask.rules.fixes import code_of
+from logmask.rules.trackers import AutoTrace, Tracker
 from logmask.rules.values import Value
+
+
+@dataclass(frozen=True, slots=True)
+class Traced:
+    """A function traced by a tracker's decorator."""
+
+    node: cst.FunctionDef
+    decorator: cst.Decorator
+    api: str
+    tracker: Tracker
 
 
 class Tracing(Rule):
     docs = (PII301, PII302, PII303)
 
     def __init__(self) -> None:
-        self.traced: list[tuple[cst.FunctionDef, RuleContext]] = []
-        self.autologs: list[tuple[cst.Call, str]] = []
+        self.traced: list[Traced] = []
+        self.auto: list[tuple[cst.Call, AutoTrace, Tracker]] = []
+        self.functions: dict[str, cst.FunctionDef] = {}
+        self.wrapped: list[tuple[cst.Call, str, str, Tracker]] = []
+        # The module runs an evaluation: traced text is dataset rows (PII302/PII303 quiet).
+        self.evaluating = False
 
     def on_function(self, node: cst.FunctionDef, decorators: list[str], ctx: RuleContext) -> None:
-        if any(d in TRACE_DECORATORS for d in decorators):
-            self.traced.append((node, ctx))
+        self.functions.setdefault(node.name.value, node)
+        model = ctx.trackers
+        if model is None:
+            return
+        for decorator, api in zip(node.decorators, decorators, strict=False):
+            tracker = model.trace_decorators.get(api)
+            if tracker is not None:
+                if not self.redacted_by_decorator(decorator, api, ctx):
+                    self.traced.append(Traced(node, decorator, api, tracker))
+                return
 
     def on_call(self, api: str, call: cst.Call, args: list[Value], ctx: RuleContext) -> None:
-        parts = api.split(".")
-        autolog = len(parts) == 3 and parts[0] == "mlflow" and parts[2] == "autolog"
-        if autolog and parts[1] in GENAI_AUTOLOG_FLAVORS:
-            self.autologs.append((call, f"mlflow.{parts[1]}.autolog()"))
-        elif api in TRACING_CALLBACKS:
-            self.autologs.append((call, api.rsplit(".", 1)[-1]))
+        model = ctx.trackers
+        if model is None:
+            return
+        if api in model.evaluations:
+            self.evaluating = True
+        found = model.auto_tracing.get(api)
+        if found is not None:
+            auto, tracker = found
+            switched_off = auto.switch and not argument_set(call, auto.switch, missing=True)
+            redacted = any(argument_set(call, path) for path in auto.redacted_by)
+            if not (switched_off or redacted):
+                self.auto.append((call, auto, tracker))
+            return
+        decorating = model.trace_decorators.get(api)
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        # `traced = weave.op(fn)`: the function is traced where it is defined.
+        if (
+            decorating is not None
+            and positional
+            and isinstance(positional[0].value, cst.Name)
+            and not any(self.redacts(a, api, ctx) for a in call.args)
+        ):
+            self.wrapped.append((call, positional[0].value.value, api, decorating))
+
+    @staticmethod
+    def redacts(arg: cst.Arg, api: str, ctx: RuleContext) -> bool:
+        model = ctx.trackers
+        keywords = model.op_redaction.get(api, ()) if model is not None else ()
+        return arg.keyword is not None and arg.keyword.value in keywords
+
+    def redacted_by_decorator(self, decorator: cst.Decorator, api: str, ctx: RuleContext) -> bool:
+        """`@weave.op(postprocess_inputs=scrub)`: this function's inputs are redacted."""
+        call = decorator.decorator
+        return isinstance(call, cst.Call) and any(self.redacts(a, api, ctx) for a in call.args)
 
     def on_module_end(self, ctx: RuleContext) -> None:
-        if not (self.traced or self.autologs) or ctx.processors_registered():
-            return
-        fix = self.fix(ctx)
-        for node, _ in self.traced:
-            if node.name.value in ctx.suppressed_functions:
+        for call, name, api, tracker in self.wrapped:
+            node = self.functions.get(name)
+            if node is not None and not any(t.node is node for t in self.traced):
+                self.check_function(node, None, api, tracker, ctx, wrapped_at=call)
+        for traced in self.traced:
+            if traced.node.name.value in ctx.suppressed_functions:
                 continue
-            self.check_function(node, ctx, fix)
-        for call, tracer in self.autologs:
+            self.check_function(traced.node, traced.decorator, traced.api, traced.tracker, ctx)
+        for call, auto, tracker in self.auto:
+            if self.evaluating:
+                break
+            if auto.patches and not ctx.imports_any(auto.patches):
+                continue
+            if auto.redactable and ctx.redaction_registered(tracker.name):
+                continue
             ctx.statement = None
+            missing = redactor(tracker) if auto.redactable else "nothing"
             ctx.report(
                 "PII303",
                 call,
-                f"{tracer} traces prompts and completions and no span processor redacts them",
+                f"{auto.label} traces prompts and completions and {missing} redacts them",
                 "medium",
-                fix,
+                self.auto_fix(tracker, call) if auto.redactable else None,
             )
 
-    def check_function(self, node: cst.FunctionDef, ctx: RuleContext, fix: NodeFix) -> None:
+    def check_function(
+        self,
+        node: cst.FunctionDef,
+        decorator: cst.Decorator | None,
+        api: str,
+        tracker: Tracker,
+        ctx: RuleContext,
+        wrapped_at: cst.Call | None = None,
+    ) -> None:
+        if ctx.redaction_registered(tracker.name):
+            return
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         names = [p.name.value for p in params if p.name.value not in ("self", "cls")]
+        fix = self.function_fix(tracker, decorator, wrapped_at)
         ctx.statement = None
         for name in names:
             evidence = ctx.classify(name)
@@ -58,29 +136,96 @@ class Tracing(Rule):
                     "PII301",
                     node.name,
                     f"traced function '{node.name.value}' records parameter '{name}' "
-                    f"({evidence.term}, {evidence.category}) and no span processor redacts it",
+                    f"({evidence.term}, {evidence.category}) and {redactor(tracker)} "
+                    "redacts it",
                     evidence.confidence,
                     fix,
                 )
                 return
+        if self.evaluating:
+            return  # an evaluation's free text is its dataset's
         for name in names:
             term = ctx.classifier.free_text(name)
             if term is not None:
                 ctx.report(
                     "PII302",
                     node.name,
-                    f"traced function '{node.name.value}' records free text '{name}' and no "
-                    "span processor redacts it",
+                    f"traced function '{node.name.value}' records free text '{name}' and "
+                    f"{redactor(tracker)} redacts it",
                     "medium",
                     fix,
                 )
                 return
 
-    @staticmethod
-    def fix(ctx: RuleContext) -> NodeFix:
-        return NodeFix(
-            message="Register logmask.redact_span as an MLflow span processor",
-            module_setup=REDACTION_SETUP,
-            imports=("import logmask", "import mlflow"),
-            safe=False,
+    def function_fix(
+        self, tracker: Tracker, decorator: cst.Decorator | None, wrapped_at: cst.Call | None
+    ) -> NodeFix | None:
+        """Redact at the decorator (that function only) when the tracker can, else set-up."""
+        setup = tracker.fix("decorator")
+        target: cst.BaseExpression | None = (
+            decorator.decorator if decorator is not None else wrapped_at
         )
+        if setup is None or target is None:
+            return self.module_fix(tracker)
+        return NodeFix(
+            message=setup.message,
+            replacements=((target, add_keywords(target, setup.code)),),
+            imports=setup.imports,
+            safe=setup.safe,
+        )
+
+    def auto_fix(self, tracker: Tracker, call: cst.Call) -> NodeFix | None:
+        """Redact at the auto-tracing call when the tracker can (`weave.init(...)`), else set-up."""
+        setup = tracker.fix("call")
+        if setup is None:
+            return self.module_fix(tracker)
+        return NodeFix(
+            message=setup.message,
+            replacements=((call, add_keywords(call, setup.code)),),
+            imports=setup.imports,
+            safe=setup.safe,
+        )
+
+    @staticmethod
+    def module_fix(tracker: Tracker) -> NodeFix | None:
+        setup = tracker.fix("module")
+        if setup is None:
+            return None
+        return NodeFix(
+            message=setup.message,
+            module_setup=setup.code,
+            imports=setup.imports,
+            safe=setup.safe,
+        )
+
+
+def redactor(tracker: Tracker) -> str:
+    """How the message names what is missing ("no span processor" for MLflow)."""
+    return tracker.missing_redaction
+
+
+def argument_set(call: cst.Call, path: tuple[str, ...], missing: bool = False) -> bool:
+    """Is the argument at `path` set (see `redaction_argument`)? `missing` if it is absent."""
+    found = redaction_argument(call, path)
+    return missing if found is None else is_set(found)
+
+
+def add_keywords(target: cst.BaseExpression, keywords: str) -> str:
+    """`weave.op` -> `weave.op(k=v)`; `weave.op(name="x")` -> `weave.op(name="x", k=v)`.
+
+    Keywords the call already has are kept as they are.
+    """
+    if not isinstance(target, cst.Call):
+        return f"{{}}({keywords})"
+    present = {a.keyword.value for a in target.args if a.keyword is not None}
+    keywords = ", ".join(
+        part.strip()
+        for part in keywords.split(",")
+        if part.strip() and part.split("=")[0].strip() not in present
+    )
+    text = code_of(target)
+    head, _, _ = text.rpartition(")")
+    inner = head[len(code_of(target.func)) :].strip()
+    body = inner[1:].rstrip().rstrip(",").rstrip() if inner.startswith("(") else ""
+    separator = ", " if body else ""
+    return f"{code_of(target.func)}({body}{separator}{keywords})"

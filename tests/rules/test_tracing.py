@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from logmask.linter.config import Config
 from logmask.linter.engine import Linter
 from tests.conftest import check
@@ -95,11 +97,14 @@ def test_imported_module_without_processors_does_not_count(tmp_path: Path) -> No
     assert _check_file(agent) == ["PII301"]
 
 
-def test_set_tracking_uri_after_configure_drops_the_processors() -> None:
+@pytest.mark.parametrize(
+    "reset", ["mlflow.set_tracking_uri", "mlflow.tracking.set_tracking_uri", "mlflow.tracing.reset"]
+)
+def test_set_tracking_uri_after_configure_drops_the_processors(reset: str) -> None:
     src = (
         "import mlflow\nimport logmask\n"
         "mlflow.tracing.configure(span_processors=[logmask.redact_span])\n"
-        'mlflow.set_tracking_uri("sqlite:///m.db")\n' + TRACED.split("\n", 1)[1]
+        f'{reset}("sqlite:///m.db")\n' + TRACED.split("\n", 1)[1]
     )
     assert [f.code for f in check(src)] == ["PII301"]
     reordered = (
