@@ -63,6 +63,7 @@ class Linter:
             summarise=self.summarise,
             may_log=lambda data: self.may_log(data) and self.candidates.needs_libcst(data),
             src=tuple((root / folder).resolve() for folder in self.config.src),
+            libraries=self.sinks.modules | {"logmask"},
         )
 
     def summarise(self, data: bytes, path: str, project: FileProject) -> ModuleSummary:

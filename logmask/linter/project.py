@@ -50,6 +50,7 @@ MAX_SUMMARY_BYTES = 300_000
 MAX_REACH_DEPTH = 4
 SUMMARY_FORMAT = 1
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 _IMPORT_LINE = re.compile(
     rb"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)"
     rb"|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
@@ -78,14 +79,17 @@ class ProjectIndex:
         src: tuple[Path, ...] = (),
         cache_dir: Path | None = None,
         salt: str = "",
+        libraries: frozenset[str] = frozenset(),
     ) -> None:
         self.summarise = summarise
+        # Top-level names never followed into the project (tracker libraries, even vendored).
+        self.libraries = libraries
         self.may_log = may_log
         self.src = src
         self.cache_dir = cache_dir
         self.salt = salt
         self._files: dict[Path, Path | None] = {}
-        self._roots: dict[Path, tuple[Path, ...]] = {}
+        self._roots: dict[Path, tuple[tuple[Path, str | None], ...]] = {}
         self._digests: dict[Path, str] = {}
         self._summaries: dict[str, tuple[ModuleSummary, tuple[tuple[str, str], ...]]] = {}
         self._running: set[Path] = set()
@@ -95,22 +99,30 @@ class ProjectIndex:
         self._consulted: list[set[tuple[str, str]]] = []
 
     # ------------------------------------------------------------ resolution
-    def roots(self, importer: Path) -> tuple[Path, ...]:
+    def roots(self, importer: Path) -> tuple[tuple[Path, str | None], ...]:
+        """Where absolute imports are looked up, each with the one package it may hold.
+
+        Installed code (a checked package inside `site-packages`) is its own
+        project: its neighbours there are libraries, never followed.
+        """
         folder = importer.parent
         known = self._roots.get(folder)
         if known is not None:
             return known
-        found = [folder]
+        found: list[tuple[Path, str | None]] = [(folder, None)]
         top = folder
         while (top / "__init__.py").is_file() and top.parent != top:
             top = top.parent
+        installed = top.name in INSTALLED_DIRS or any(p.name in INSTALLED_DIRS for p in top.parents)
         if top != folder:
-            found.append(top)
-        found.extend(self.src)
-        for candidate in (folder, *folder.parents):
-            if any((candidate / marker).exists() for marker in ROOT_MARKERS):
-                found.append(candidate)
-                break
+            own = folder.relative_to(top).parts[0]
+            found.append((top, own if installed else None))
+        if not installed:
+            found.extend((src, None) for src in self.src)
+            for candidate in (folder, *folder.parents):
+                if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+                    found.append((candidate, None))
+                    break
         roots = tuple(dict.fromkeys(found))
         self._roots[folder] = roots
         return roots
@@ -124,9 +136,9 @@ class ProjectIndex:
                 base = base.parent
             bases: tuple[Path, ...] = (base,)
         else:
-            if not parts:
+            if not parts or parts[0] in self.libraries:
                 return None
-            bases = self.roots(importer)
+            bases = tuple(r for r, only in self.roots(importer) if only in (None, parts[0]))
         for base in bases:
             found = self._file(base.joinpath(*parts) if parts else base)
             if found is not None:

@@ -900,6 +900,8 @@ class ModuleAnalysis:
                 return MASKED
             if name == "sub" and self.is_redacting_sub(node, pattern_object=True):
                 return MASKED
+            if name in frames.WRITERS and receiver.params:  # a parameter written to a file
+                self.note_written(receiver, call)
             if name == "get" and args and args[0].text is not None and receiver.kind != "api":
                 return self.item(receiver, args[0].text, node.func.value)
             if name in frames.STRING_KEEPERS and (receiver.name or receiver.params):
@@ -1251,6 +1253,8 @@ class ModuleAnalysis:
         written = self.written.get(constant_text(path) or "")
         if written is None:
             return path
+        if written.params:  # a parameter of this function: its callers' frames are uploaded
+            return written.with_(text=constant_text(path))
         return path.with_(
             columns=written.personal_candidates,
             source=written.source,

@@ -36,7 +36,8 @@ class RunsAndUploads(Rule):
         value = item.value
         if item.anchor is None or value.masked:
             return False
-        if value.origin is not None and self.written_personal(item, value, ctx):
+        written = value.kind == "frame" or value.source is not None or bool(value.columns)
+        if written and self.written_personal(item, value, ctx):
             return True
         text = value.text
         if text is None and value.kind == "fstring":

@@ -189,6 +189,30 @@ CASES = [
         {"app/job.py": [(4, "PII202")]},
     ),
     (
+        "a helper that writes its frame to a file and uploads it",
+        {
+            **APP,
+            "app/artifacts.py": """
+                import mlflow
+
+
+                def log_dataframe_artifact(dataframe, name):
+                    path = f"/tmp/{name}.csv"
+                    dataframe.to_csv(path, index=False)
+                    mlflow.log_artifact(path)
+            """,
+            "app/job.py": """
+                from app.artifacts import log_dataframe_artifact
+                from app.data import load_customers, load_scores
+
+                log_dataframe_artifact(load_customers(), "snapshot")
+                log_dataframe_artifact(load_scores(), "scores")
+            """,
+        },
+        ["app/job.py"],
+        {"app/job.py": [(4, "PII402")]},
+    ),
+    (
         "a table name in a constant of another module",
         {
             "app/__init__.py": "",
