@@ -176,8 +176,12 @@ def chunked(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
     return chunks
 
 
+# Where workers cache module summaries, and the cache's salt (set by `check_files`).
+_SUMMARIES: tuple[Path | None, str] = (None, "")
+
+
 def run_pool(
-    tasks: Sequence[Task], config: Config, jobs: int, summaries: tuple[Path | None, str]
+    tasks: Sequence[Task], config: Config, jobs: int
 ) -> Iterable[tuple[Task, FileResult, Consulted | None]]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -186,7 +190,7 @@ def run_pool(
     workers = min(jobs, len(chunks))
     done: set[int] = set()
     try:
-        init = (config, summaries)
+        init = (config, _SUMMARIES)
         with ProcessPoolExecutor(workers, _context(), _init_worker, init) as pool:
             batches = [[(t.path, t.data) for t in chunk] for chunk in chunks]
             for chunk, answers in zip(chunks, pool.map(_check_chunk, batches), strict=True):
@@ -236,8 +240,9 @@ def check_files(
         pending.append(task)
 
     if jobs > 1 and len(pending) > MIN_POOL_FILES:
-        summaries = (linter.project.cache_dir, linter.project.salt)
-        outcomes = run_pool(pending, linter.config, jobs, summaries)
+        global _SUMMARIES
+        _SUMMARIES = (linter.project.cache_dir, linter.project.salt)
+        outcomes = run_pool(pending, linter.config, jobs)
     else:
         outcomes = ((t, *check_recorded(linter, t.path, t.data)) for t in pending)
     for task, result, consulted in outcomes:

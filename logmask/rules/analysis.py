@@ -8,10 +8,27 @@ columns, records, dicts, masked values, parameters), and at every tracker
 call turns the arguments into `LoggedItem`s for the rules.
 
 Functions are analysed after the module body (they run later, when the
-module's names are bound). A function that passes one of its parameters to
-a sink gets a summary; its callers in the module are then sinks too, and
-findings are reported at the call site with the argument's evidence. A call
-gives the function's returned value when that depends on no parameter.
+module's names are bound). Calls read a `FunctionSummary` (`summaries.py`):
+the parameters that reach sinks (the call site is then a sink for the
+argument) and the return value in terms of the parameters. Functions of this
+module are summarised here; those of other project modules come from the
+`Project` (the project index), never re-analysed.
+
+Where a new flow rule goes:
+
+- a new kind of value: `Kind` in `values.py` (one list, each kind explained),
+  and how two of them meet in `join` there;
+- what a library call returns (readers, SQL, datasets, DataFrame methods):
+  `call_api` / `eval_call` here, tabular ones in `tabular_flow.py`, whose
+  data tables are `frames.py`; arguments are read only through
+  `CallArguments` (`arguments.py`);
+- how statements bind and join names: `_statement` / `branches` / `assign`;
+- what crosses a function or module boundary: `summaries.py` (what a summary
+  holds, how a return value is substituted) and `summary()` at the end of
+  this file (what a module exports);
+- what a tracker is (sinks, objects, attributes): the tracker table
+  (`trackers.py`), never here; what is a finding: the rule families, which
+  only read `LoggedItem`s.
 """
 
 from __future__ import annotations
