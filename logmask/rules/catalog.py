@@ -238,8 +238,8 @@ REDACTION_SETUP = MLFLOW_SETUP.code
 PII301 = RuleDoc(
     code="PII301",
     name="traced-personal-parameters",
-    summary="An @mlflow.trace function takes personal parameters and no span processor is "
-    "registered.",
+    summary="An @mlflow.trace / @weave.op function takes personal parameters and nothing "
+    "redacts them.",
     why=(
         "`@mlflow.trace` records every argument of the call as the span's inputs. A parameter "
         "called `customer_email` or `user_id` sends that person's data to the trace store "
@@ -251,9 +251,13 @@ PII301 = RuleDoc(
         f"{REDACTION_SETUP}\n\n\n@mlflow.trace\ndef lookup(customer_email: str):\n    return 1\n"
     ),
     fix_safety="Unsafe: it adds process-wide tracing set-up to the module (`--unsafe-fixes`).",
-    flag=("import mlflow\n\n@mlflow.trace(name='x')\ndef f(user_id, query):\n    pass\n",),
+    flag=(
+        "import mlflow\n\n@mlflow.trace(name='x')\ndef f(user_id, query):\n    pass\n",
+        "import weave\n\n@weave.op\ndef lookup(customer_email: str):\n    return 1\n",
+    ),
     no_flag=(
         "import mlflow\n\n@mlflow.trace\ndef add(a: int, b: int):\n    return a + b\n",
+        "import weave\n\n@weave.op(postprocess_inputs=scrub)\ndef f(customer_email):\n    pass\n",
         "import mlflow\n\ndef lookup(customer_email):\n    pass\n",
         "import mlflow\nimport logmask\n"
         f"{REDACTION_SETUP}\n\n@mlflow.trace\ndef f(customer_email):\n    pass\n",
@@ -263,8 +267,8 @@ PII301 = RuleDoc(
 PII302 = RuleDoc(
     code="PII302",
     name="traced-free-text",
-    summary="An @mlflow.trace function takes end-user free text and no span processor is "
-    "registered.",
+    summary="An @mlflow.trace / @weave.op function takes end-user free text and nothing "
+    "redacts it.",
     why=(
         "Prompts, messages and questions are written by people and carry their names, "
         "addresses and numbers. A traced function records them verbatim."
@@ -281,7 +285,7 @@ PII302 = RuleDoc(
 PII303 = RuleDoc(
     code="PII303",
     name="autolog-without-redaction",
-    summary="GenAI autologging records prompts and no span processor is registered.",
+    summary="GenAI autologging or auto-patching records prompts and nothing redacts them.",
     why=(
         "`mlflow.openai.autolog()`, `mlflow.langchain.autolog()` and the other GenAI flavors "
         "trace every prompt and completion, including what end users typed."
@@ -289,7 +293,13 @@ PII303 = RuleDoc(
     leaking="import mlflow\n\nmlflow.langchain.autolog()\n",
     fixed=f"import logmask\nimport mlflow\n\n{REDACTION_SETUP}\n\nmlflow.langchain.autolog()\n",
     fix_safety="Unsafe: it adds process-wide tracing set-up to the module.",
-    no_flag=("import mlflow\n\nmlflow.sklearn.autolog()\n",),
+    flag=("import weave\nfrom openai import OpenAI\n\nweave.init('support-bot')\n",),
+    no_flag=(
+        "import mlflow\n\nmlflow.sklearn.autolog()\n",
+        "import weave\n\nweave.init('support-bot')\n",
+        "import weave\nfrom openai import OpenAI\n\n"
+        "weave.init('support-bot', settings={'redact_pii': True})\n",
+    ),
 )
 
 
