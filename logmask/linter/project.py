@@ -48,6 +48,9 @@ from logmask.rules.values import Entry, Value
 # parsing it would be paid by every file that imports it.
 MAX_SUMMARY_BYTES = 300_000
 MAX_REACH_DEPTH = 4
+# How many summaries may be computed inside one another (file -> helper -> helper ...):
+# every level multiplies the modules a cold run parses.
+MAX_SUMMARY_DEPTH = 3
 SUMMARY_FORMAT = 1
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
@@ -82,6 +85,7 @@ class ProjectIndex:
         libraries: frozenset[str] = frozenset(),
     ) -> None:
         self.summarise = summarise
+        self.max_depth = MAX_SUMMARY_DEPTH
         # Top-level names never followed into the project (tracker libraries, even vendored).
         self.libraries = libraries
         self.may_log = may_log
@@ -165,8 +169,8 @@ class ProjectIndex:
         """The summary of the module in `path` (None while it is being summarised: a cycle)."""
         if path.is_dir():
             return ModuleSummary(str(path))
-        if path in self._running:
-            return None
+        if path in self._running or len(self._running) >= self.max_depth:
+            return None  # a cycle, or a chain of helpers too long to pay for
         try:
             data = path.read_bytes()
         except OSError:
