@@ -298,5 +298,16 @@ def _indent(code: str) -> str:
     return "".join(f"    {line}\n" for line in code.rstrip("\n").splitlines())
 
 
+@main.command()
+def server() -> None:
+    """Run the language server on stdin/stdout (needs `pip install "logmask[server]"`)."""
+    try:
+        from logmask.server.app import main as serve
+    except ImportError as err:
+        click.echo(f'logmask: error: {err} (pip install "logmask[server]")', err=True)
+        sys.exit(2)
+    serve()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

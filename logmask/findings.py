@@ -52,6 +52,11 @@ class Finding:
     # Lines of the enclosing statement, so `# noqa` on its first or last line applies.
     statement_lines: tuple[int, int] | None = field(default=None, compare=False)
     cell: int | None = None
+    # In a notebook: the line of the file where the cell's source begins (annotations point there).
+    cell_start: int | None = None
+    # Where the evidence came from (the line a DataFrame was read), when the rule knows:
+    # (line, column, end_line, end_column) in the same file (in a notebook: the same cell).
+    origin: tuple[int, int, int, int] | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

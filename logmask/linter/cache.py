@@ -230,6 +230,7 @@ def decode_finding(raw: dict[str, Any]) -> Finding:
         else None
     )
     values["statement_lines"] = tuple(statement_lines) if statement_lines else None
+    values["origin"] = tuple(raw["origin"]) if raw.get("origin") else None
     return Finding(**values)
 
 

@@ -94,6 +94,10 @@ class Linter:
             from logmask.linter.notebook import check_notebook
 
             return check_notebook(self, data, path)
+        from logmask.linter.exports import check_export, is_export
+
+        if is_export(path, data):
+            return check_export(self, data, path)
         return self.check_python(data, path)
 
     def check_python(self, data: bytes, path: str) -> FileResult:

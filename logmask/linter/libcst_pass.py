@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange
 
 from logmask.findings import Edit, FileError, Finding, Fix
 from logmask.linter.noqa import noqa_map, suppressed
+from logmask.linter.positions import positions_of
 from logmask.rules import RULES, new_rules
 from logmask.rules.analysis import ModuleAnalysis
 from logmask.rules.base import Options, RawFinding, Rule, RuleContext, homonym_senses
@@ -156,8 +157,13 @@ def summarise(linter: Linter, data: bytes, path: str, project: Project) -> Modul
 
 def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding]:
     """Positions, noqa and fixes for the raw findings (the position pass runs only here)."""
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    lines = module.code.splitlines()
+    wanted: list[cst.CSTNode | None] = []
+    for finding in raw:
+        wanted += (finding.node, finding.statement, finding.origin)
+        if finding.fix is not None:
+            wanted += (node for node, _ in finding.fix.replacements)
+    positions, code = positions_of(module, [node for node in wanted if node is not None])
+    lines = code.splitlines()
     noqa = noqa_map(lines)
     out: dict[tuple[str, int, int], Finding] = {}
     for finding in raw:
@@ -191,6 +197,11 @@ def locate(module: cst.Module, raw: list[RawFinding], path: str) -> list[Finding
             confidence=finding.confidence,
             fix=fix,
             statement_lines=lines_of_statement or None,
+            origin=(
+                (origin.start.line, origin.start.column + 1, origin.end.line, origin.end.column + 1)
+                if origin
+                else None
+            ),
         )
     return sorted(out.values(), key=lambda f: f.sort_key)
 

@@ -1,21 +1,15 @@
 """Jupyter notebooks: check the code cells as one module, report by cell, fix in place.
 
-ML logging lives in notebooks, and a notebook imports `wandb` in its first
-cell and logs in a later one, so the code cells are joined into one virtual
-module (a marker comment before each cell) and checked like a `.py` file;
-every finding is mapped back to its cell and the line in that cell.
+The code cells are joined into one module (`cells.JoinedCells`: IPython lines
+neutralised, the cell and line of every line kept in a map beside the text)
+and checked like a `.py` file; every finding is mapped back to its cell and the
+line in that cell.
 
-IPython syntax is not Python: line magics (`%time`), shell lines (`!pip`),
-`x = !ls` and `obj?` become a comment (`pass` inside a block) that keeps the
-line, so nothing shifts and the magic is put back after fixing;
-and a cell magic (`%%bash`) drops the cell unless its body is Python
-(`%%time`, `%%capture`, ...).
-
-Fixes run on the virtual module with the normal fix loop; the result is cut
-back into cells at the markers, the magics are restored, and only the
-`"source"` values of the cells that changed are replaced in the original
-JSON text, in the notebook's own layout, so everything else (outputs,
-metadata, indentation, key order) stays byte for byte.
+Fixes run on the joined module with the normal fix loop; the result is cut back
+into cells, the magics are restored, and only the `"source"` values of the
+cells that changed are replaced in the original JSON text, in the notebook's
+own layout, so everything else (outputs, metadata, indentation, key order)
+stays byte for byte.
 """
 
 from __future__ import annotations
@@ -23,28 +17,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from logmask.findings import Edit, FileError, Finding, Fix
+from logmask.linter.cells import JoinedCells, PythonOnly, ipython_lines
 
 if TYPE_CHECKING:
     from logmask.linter.engine import FileResult, Linter
     from logmask.linter.runner import Checked
 
-CELL_MARKER = "# __logmask_cell__ {}\n"
-CELL_LINE = re.compile(r"^# __logmask_cell__ (\d+)\n", re.MULTILINE)
-MAGIC_LINE = "# __logmask_magic__ {}"
-MAGIC = re.compile(r"^[ \t]*(?:pass  )?# __logmask_magic__ (\d+)$")
-PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit"})
-IPYTHON_LINE = re.compile(
-    r"""^[ \t]*(?:
-        [%!]                                   # %magic, !shell
-      | [\w.\[\]'", ]+=[ \t]*[%!]              # x = !ls, x = %sx ls
-      | \??[\w.]+\?\??[ \t]*$                  # obj? obj??
-    )""",
-    re.VERBOSE,
-)
 LINE_REFERENCE = re.compile(r"\bline (\d+)")
+ORIGIN_REFERENCE = re.compile(r"\(line (\d+)\)")
 
 
 class NotebookError(Exception):
@@ -56,17 +39,14 @@ class Cell:
     number: int  # 1-based position among all the notebook's cells
     text: str  # the cell's source as the notebook holds it
     span: tuple[int, int] | None  # where its "source" value lies in the JSON text
-    python: str | None  # the source with magics neutralised; None: not checked
+    code: bool  # a code cell of a Python notebook, checked
 
 
 @dataclass
 class Notebook:
     text: str
     cells: list[Cell]
-    magics: dict[int, str] = field(default_factory=dict)
-    source: str = ""
-    # (virtual line of the cell's marker, cell number), in order
-    markers: list[tuple[int, int]] = field(default_factory=list)
+    joined: JoinedCells = field(default_factory=JoinedCells)
 
     @classmethod
     def parse(cls, data: bytes) -> Notebook:
@@ -85,72 +65,54 @@ class Notebook:
                 raise NotebookError("nbformat 3 notebooks are not supported; upgrade to nbformat 4")
             raise NotebookError("not a valid notebook: no 'cells' list")
         spans = source_spans(text)
+        python = is_python(document)
         cells = []
         for number, (raw, span) in enumerate(zip(document["cells"], spans, strict=True), 1):
             source = raw.get("source", "") if isinstance(raw, dict) else ""
-            source = "".join(source) if isinstance(source, list) else str(source)
-            code = isinstance(raw, dict) and raw.get("cell_type") == "code"
-            cells.append(Cell(number, source, span, source if code else None))
+            source = "".join(map(str, source)) if isinstance(source, list) else str(source)
+            code = python and isinstance(raw, dict) and raw.get("cell_type") == "code"
+            cells.append(Cell(number, source, span, code))
         notebook = cls(text, cells)
-        if is_python(document):
-            notebook.build()
+        notebook.build()
         return notebook
 
     def build(self) -> None:
-        """The virtual module: a marker line, then each code cell with its magics neutralised."""
-        parts: list[str] = []
-        line = 1
+        """Join the code cells whose body is Python (a `%%bash` cell is left out)."""
         for cell in self.cells:
-            if cell.python is None:
+            if not cell.code:
                 continue
-            cell.python = self.neutralise(cell.python)
-            if cell.python is None or not cell.python.strip():
-                cell.python = None
+            ipython = ipython_lines(cell.text)
+            if ipython is None or not cell.text.strip():
+                cell.code = False
                 continue
-            body = cell.python if cell.python.endswith("\n") else cell.python + "\n"
-            self.markers.append((line, cell.number))
-            parts.append(CELL_MARKER.format(cell.number) + body)
-            line += 1 + body.count("\n")
-        self.source = "".join(parts)
+            self.joined.add(cell.number, cell.text, ipython)
 
-    def neutralise(self, source: str) -> str | None:
-        """IPython-only lines become numbered comments (`pass` in a block); None: not Python."""
-        lines = source.splitlines(keepends=True)
-        first = next((line.lstrip() for line in lines if line.strip()), "")
-        if first.startswith("%%"):
-            name = first[2:].split(maxsplit=1)
-            if not name or name[0] not in PYTHON_CELL_MAGICS:
-                return None
-        out = []
-        continued = False
-        for line in lines:
-            body = line.rstrip("\r\n")
-            magic = continued or bool(IPYTHON_LINE.match(body))
-            if not magic:
-                out.append(line)
-                continue
-            continued = body.endswith("\\")
-            number = len(self.magics)
-            self.magics[number] = body
-            indent = body[: len(body) - len(body.lstrip())]
-            # A comment keeps the import header going; inside a block, `pass` keeps it valid.
-            stand_in = (
-                MAGIC_LINE.format(number)
-                if not indent
-                else f"{indent}pass  " + MAGIC_LINE.format(number)
-            )
-            out.append(stand_in + line[len(body) :])
-        return "".join(out)
+    @property
+    def source(self) -> str:
+        return self.joined.source
+
+    def first_line(self, number: int) -> int:
+        """The line of the notebook file where a cell's source begins (for annotations)."""
+        cell = self.cells[number - 1]
+        if cell.span is None:
+            return 1
+        start = cell.span[0]
+        quote = self.text.find('"', start, cell.span[1])
+        return self.text.count("\n", 0, quote if quote >= 0 else start) + 1
 
     # ------------------------------------------------------------ mapping
     def locate(self, line: int) -> tuple[int, int]:
-        """(cell number, line in the cell) of a line of the virtual module."""
-        cell, marker = self.markers[0][1], self.markers[0][0]
-        for marker_line, number in self.markers:
-            if marker_line >= line:
-                break
-            cell, marker = number, marker_line
-        return cell, max(1, line - marker)
+        """(cell number, line in the cell) of a line of the joined module."""
+        return self.joined.locate(line)
+
+    def cite(self, message: str) -> str:
+        """A message citing "(line N)" of the joined module cites the cell and its line."""
+
+        def cell_line(match: re.Match[str]) -> str:
+            cell, line = self.locate(int(match.group(1)))
+            return f"(cell {cell}, line {line})"
+
+        return ORIGIN_REFERENCE.sub(cell_line, message)
 
     def map_finding(self, finding: Finding) -> Finding:
         cell, line = self.locate(finding.line)
@@ -163,12 +125,21 @@ class Notebook:
             )
             fix = Fix(fix.message, edits, fix.imports, fix.safe, fix.setup)
         lines = finding.statement_lines
+        origin = finding.origin
+        if origin is not None:
+            origin_cell, origin_line = self.locate(origin[0])
+            moved = origin[0] - origin_line
+            same = origin_cell == cell
+            origin = (origin_line, origin[1], origin[2] - moved, origin[3]) if same else None
         return replace(
             finding,
+            origin=origin,
             line=line,
             end_line=finding.end_line - shift,
+            message=self.cite(finding.message),
             fix=fix,
             cell=cell,
+            cell_start=self.first_line(cell),
             statement_lines=(lines[0] - shift, lines[1] - shift) if lines else None,
         )
 
@@ -179,20 +150,23 @@ class Notebook:
 
         return replace(error, message=LINE_REFERENCE.sub(cell_line, error.message, count=1))
 
+    def syntax_error(self, path: str) -> FileError | None:
+        """CPython's reason and the cell and line where the joined cells stop parsing."""
+        found = self.joined.syntax_error()
+        if found is None:
+            return None
+        cell, line, reason = found
+        return FileError(path, f"syntax error at cell {cell}, line {line}: {reason}")
+
     # ------------------------------------------------------------ fixing
     def patch(self, fixed: str) -> str:
         """The notebook text with the cells whose source changed replaced, nothing else."""
-        pieces = CELL_LINE.split(fixed)
-        head, rest = pieces[0], pieces[1:]
-        new: dict[int, str] = {}
-        for number_text, body in zip(rest[::2], rest[1::2], strict=True):
-            new[int(number_text)] = head + body
-            head = ""
+        new = self.joined.split(fixed)
         text = self.text
         for cell in sorted(self.cells, key=lambda c: c.span or (0, 0), reverse=True):
             if cell.number not in new or cell.span is None:
                 continue
-            source = self.restore(new[cell.number])
+            source = new[cell.number]
             if not cell.text.endswith("\n") and source.endswith("\n"):
                 source = source[:-1]
             if source == cell.text:
@@ -201,22 +175,26 @@ class Notebook:
             text = text[:start] + serialise(source, text[start:end], self.text) + text[end:]
         return text
 
-    def restore(self, source: str) -> str:
-        out = []
-        for line in source.splitlines(keepends=True):
-            body = line.rstrip("\r\n")
-            match = MAGIC.match(body)
-            out.append(self.magics[int(match.group(1))] + line[len(body) :] if match else line)
-        return "".join(out)
+
+def is_python(document: dict[str, Any]) -> bool:
+    """Notebooks of other kernels (R, Julia) are skipped; no language recorded means Python.
+
+    `kernelspec` may be a bare kernel name (`"python3"`) instead of an object.
+    """
+    metadata = _mapping(document.get("metadata"))
+    kernel = metadata.get("kernelspec")
+    language = (
+        _mapping(kernel).get("language")
+        or _mapping(metadata.get("language_info")).get("name")
+        or (kernel if isinstance(kernel, str) else None)
+    )
+    if not isinstance(language, str) or not language:
+        return True
+    return "python" in language.lower() or language.lower() == "ipython"
 
 
-def is_python(document: dict) -> bool:
-    """Notebooks of other kernels (R, Julia) are skipped; no language recorded means Python."""
-    metadata = document.get("metadata") or {}
-    language = (metadata.get("kernelspec") or {}).get("language") or (
-        metadata.get("language_info") or {}
-    ).get("name")
-    return not isinstance(language, str) or language.lower() in ("python", "python3", "ipython")
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 # ---------------------------------------------------------------- the JSON text
@@ -299,22 +277,17 @@ def check_notebook(linter: Linter, data: bytes, path: str) -> FileResult:
     except NotebookError as err:
         result.errors.append(FileError(path, str(err)))
         return result
-    if not notebook.markers:
+    if not notebook.joined.cells:
         return result
     inner = linter.check_python(notebook.source.encode("utf-8"), path)
     result.findings = [notebook.map_finding(f) for f in inner.findings]
-    result.errors = [notebook.map_error(e) for e in inner.errors]
+    errors = [notebook.map_error(e) for e in inner.errors]
+    if inner.module is None and errors:  # LibCST's position can be off: ask CPython
+        found = notebook.syntax_error(path)
+        if found is not None:
+            errors = [found, *(e for e in errors[1:])]
+    result.errors = errors
     return result
-
-
-class _PythonOnly:
-    """The linter as the fix loop sees it: it re-checks the virtual module, not a notebook."""
-
-    def __init__(self, linter: Linter) -> None:
-        self.linter = linter
-
-    def check_source(self, data: bytes, path: str) -> FileResult:
-        return self.linter.check_python(data, path)
 
 
 def fix_notebook(linter: Linter, result: FileResult, unsafe: bool) -> Checked:
@@ -329,7 +302,7 @@ def fix_notebook(linter: Linter, result: FileResult, unsafe: bool) -> Checked:
     except NotebookError:
         return Checked(result)
     inner = linter.check_python(notebook.source.encode("utf-8"), result.path)
-    fixed = fix_loop(_PythonOnly(linter), inner, unsafe)  # type: ignore[arg-type]
+    fixed = fix_loop(PythonOnly(linter), inner, unsafe)  # type: ignore[arg-type]
     if fixed.fixed is None:
         return Checked(result)
     text = notebook.patch(fixed.fixed.decode("utf-8"))

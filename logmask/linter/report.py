@@ -79,11 +79,13 @@ def render_github(findings: Sequence[Finding], errors: Sequence[FileError]) -> s
     """GitHub Actions workflow commands: one `::error` annotation per finding."""
     lines = []
     for f in findings:
-        props = (
-            f"file={_escape(_github_path(f.path), True)},line={f.line},col={f.column},"
-            f"endLine={f.end_line},endColumn={f.end_column},title={_escape(f.code, True)}"
-        )
-        lines.append(f"::error {props}::{_escape(f.code + ' ' + f.message)}")
+        where = f"line={f.line},col={f.column},endLine={f.end_line},endColumn={f.end_column}"
+        message = f"{f.code} {f.message}"
+        if f.cell is not None:  # cell lines are not lines of the file: point at the cell
+            where = f"line={f.cell_start or 1}"
+            message = f"{f.code} cell {f.cell}, line {f.line}: {f.message}"
+        props = f"file={_escape(_github_path(f.path), True)},{where},title={_escape(f.code, True)}"
+        lines.append(f"::error {props}::{_escape(message)}")
     for e in errors:
         where = _escape(_github_path(e.path), True)
         lines.append(f"::error file={where},title={e.code}::{_escape(e.message)}")

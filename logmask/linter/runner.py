@@ -12,6 +12,7 @@ from logmask.findings import FileError, Finding, applicable
 from logmask.linter.cache import ResultCache
 from logmask.linter.config import Config
 from logmask.linter.engine import FileResult, Linter
+from logmask.linter.exports import fix_export, is_export
 from logmask.linter.files import discover
 from logmask.linter.notebook import fix_notebook
 from logmask.linter.parallel import check_files, make_linter
@@ -96,6 +97,8 @@ def check_one(linter: Linter, result: FileResult, mode: FixMode) -> Checked:
         return Checked(result)
     if result.path.endswith(".ipynb"):
         return fix_notebook(linter, result, mode.unsafe)
+    if result.source is not None and is_export(result.path, result.source):
+        return fix_export(linter, result, mode.unsafe)
     return fix_loop(linter, result, mode.unsafe)
 
 

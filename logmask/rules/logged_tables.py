@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from logmask.findings import Confidence
+from logmask.findings import CONFIDENCE_RANK, Confidence
 from logmask.rules.base import NodeFix, Rule, RuleContext
 from logmask.rules.catalog import PII201, PII202, PII203
 from logmask.rules.fixes import code_of, inside, literal_list, sink_uses_data
@@ -33,13 +33,13 @@ class LoggedTables(Rule):
             return False
         owner = value.label or value.source
         personal: list[str] = []
-        confidence: Confidence = "medium"
+        confidence: Confidence = "low"  # the strongest column's: what the report is filtered by
         for column in value.personal_candidates:
             evidence = ctx.classify(column, owner=owner)
             if evidence is not None and ctx.confident(evidence.confidence):
                 personal.append(column)
-                if evidence.confidence == "high":
-                    confidence = "high"
+                if CONFIDENCE_RANK[evidence.confidence] > CONFIDENCE_RANK[confidence]:
+                    confidence = evidence.confidence
         what = self.describe(value)
         if personal:
             columns = ", ".join(f"'{c}'" for c in personal)
@@ -48,7 +48,8 @@ class LoggedTables(Rule):
                 item.anchor,
                 f"{item.where} logs {what}{{origin}} with personal columns {columns} unmasked",
                 confidence,
-                self.fix(item, value, ctx, personal),
+                # the low tier (a bare `id` of images, runs) is not worth changing the table for
+                self.fix(item, value, ctx, personal) if confidence != "low" else None,
                 origin=value.origin,
             )
         if value.source and value.open_columns and not value.dropped_personal:

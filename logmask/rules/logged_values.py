@@ -6,9 +6,16 @@ from dataclasses import replace
 
 from logmask.evidence.names import NameEvidence
 from logmask.evidence.values import find_values, redact_for_display, strongest_value
+from logmask.findings import Confidence
 from logmask.rules.base import NodeFix, Rule, RuleContext
 from logmask.rules.catalog import PII101, PII102, PII103
-from logmask.rules.fixes import inside, wrap_template
+from logmask.rules.fixes import (
+    RENDERED_SOURCES,
+    inside,
+    logged_elsewhere,
+    looks_like_path,
+    wrap_template,
+)
 from logmask.rules.items import LoggedItem
 from logmask.rules.values import Value
 
@@ -36,7 +43,7 @@ class LoggedValues(Rule):
                         node,
                         f"{item.where} logs key '{item.key}' ({describe(evidence)}) unmasked",
                         evidence.confidence,
-                        wrap_fix(item, ctx, "mask"),
+                        wrap_fix(item, ctx, "mask", evidence.confidence),
                     )
         keyed = item.key is None and item.key_value is not None and item.key_node is not None
         if keyed and self.check_key_expression(item, ctx):
@@ -49,7 +56,7 @@ class LoggedValues(Rule):
                 item.anchor,
                 f"{item.where} logs a value read from '{name}' ({describe(evidence)}) unmasked",
                 evidence.confidence,
-                wrap_fix(item, ctx, "mask"),
+                wrap_fix(item, ctx, "mask", evidence.confidence),
             )
         return self.check_literal(item, value, ctx)
 
@@ -67,7 +74,7 @@ class LoggedValues(Rule):
                 f"{item.where} logs a key built as '{text.strip('_')}' ({describe(evidence)}) "
                 "unmasked",
                 evidence.confidence,
-                wrap_fix(item, ctx, "mask"),
+                wrap_fix(item, ctx, "mask", evidence.confidence),
             )
         found = self.value_evidence(key, ctx)
         if found is not None:
@@ -81,7 +88,7 @@ class LoggedValues(Rule):
         return False
 
     def value_evidence(self, value: Value, ctx: RuleContext) -> tuple[str, NameEvidence] | None:
-        if value.masked:
+        if value.masked or looks_like_path(value):
             return None
         if value.kind in ("fstring", "list"):
             for part in value.items:
@@ -110,9 +117,12 @@ class LoggedValues(Rule):
                 f"{item.where} logs a string literal holding {hit.label} "
                 f"({redact_for_display(text, hit)})",
                 hit.confidence,
-                wrap_fix(item, ctx, "redact_text"),
+                wrap_fix(item, ctx, "redact_text", hit.confidence),
             )
         return False
+
+
+ONE_LEVEL_LOWER: dict[Confidence, Confidence] = {"high": "medium", "medium": "low", "low": "low"}
 
 
 def fixture_downgrade(evidence: NameEvidence, text: str) -> NameEvidence:
@@ -123,23 +133,25 @@ def fixture_downgrade(evidence: NameEvidence, text: str) -> NameEvidence:
     """
     if find_values(text):
         return evidence
-    lower = {"high": "medium", "medium": "low", "low": "low"}[evidence.confidence]
-    return replace(evidence, confidence=lower)
+    return replace(evidence, confidence=ONE_LEVEL_LOWER[evidence.confidence])
 
 
 def describe(evidence: NameEvidence) -> str:
     return f"{evidence.term}, {evidence.category}"
 
 
-def wrap_fix(item: LoggedItem, ctx: RuleContext, helper: str) -> NodeFix | None:
+def wrap_fix(
+    item: LoggedItem, ctx: RuleContext, helper: str, confidence: Confidence
+) -> NodeFix | None:
     """Wrap the logged value in the masker (or `redact_text` for literals).
 
     Safe when the value is written in the logging statement itself; unsafe when
     it is where a logged dict was built earlier, since other uses of that value
-    then change too (see `logmask.rules.fixes`).
+    then change too (see `logmask.rules.fixes`). None when masking would break
+    working code (`keeps_behaviour`).
     """
     node = item.value_node
-    if node is None:
+    if node is None or not keeps_behaviour(item, ctx, helper, confidence):
         return None
     call, imports = ctx.options.masker_call(helper)
     local = inside(ctx.statement, node)
@@ -154,3 +166,22 @@ def wrap_fix(item: LoggedItem, ctx: RuleContext, helper: str) -> NodeFix | None:
         imports=imports,
         safe=local and not item.via,
     )
+
+
+def keeps_behaviour(
+    item: LoggedItem, ctx: RuleContext, helper: str, confidence: Confidence
+) -> bool:
+    """Would a maintainer accept masking this value? Not when it breaks what works:
+
+    - the evidence is the low tier (a bare `name` or `id`, often of a run, an
+      artifact or a model);
+    - a constant string no value recognizer calls personal (`run.name = "name1"`);
+    - a path (`f"{name}.html"`) or the document of an HTML panel;
+    - a value the same call also logs in clear (a join key).
+    """
+    value = item.value
+    if confidence == "low" or item.sink in RENDERED_SOURCES or looks_like_path(value):
+        return False
+    if helper == "mask" and value.kind == "literal" and not find_values(value.text or ""):
+        return False
+    return item.value_node is None or not logged_elsewhere(ctx.statement, item.value_node)

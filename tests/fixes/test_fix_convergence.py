@@ -1,7 +1,7 @@
 """After `--fix --unsafe-fixes`, no finding with a fix remains, and the result is stable.
 
 Swept over every snippet the rules document, the bundled examples and the
-shared conformance cases: fixing must converge in one run, keep the file
+conformance cases (the in-repository copy): fixing must converge in one run, keep the file
 compiling, and a second run must change nothing.
 """
 
@@ -15,6 +15,7 @@ from logmask.linter.config import Config
 from logmask.linter.engine import Linter
 from logmask.linter.runner import compiles, fix_loop
 from logmask.rules import RULES
+from tests.cases import all_case_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,10 +25,8 @@ SNIPPETS = [
     for index, source in enumerate((doc.leaking, *doc.flag, doc.fixed, *doc.no_flag))
 ]
 FILES = [
-    pytest.param(path.read_bytes(), id=path.name)
-    for path in sorted(
-        [*(ROOT / "examples").glob("*.py"), *(ROOT.parent / "shared" / "cases").glob("*.py")]
-    )
+    pytest.param(path.read_bytes(), id=path.relative_to(ROOT).as_posix())
+    for path in sorted([*(ROOT / "examples").glob("*.py"), *all_case_files()])
 ]
 
 

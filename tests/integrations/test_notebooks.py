@@ -250,3 +250,30 @@ def test_sarif_names_the_cell(tmp_path: Path) -> None:
     assert result["message"]["text"].startswith("cell 3, line 4: ")
     assert result["properties"]["cell"] == 3
     assert "region" not in result["locations"][0]["physicalLocation"]
+
+
+def test_github_annotations_point_at_the_cell(tmp_path: Path) -> None:
+    path = save(tmp_path / "train.ipynb", TRAINING)
+    proc = run("check", "--format", "github", "train.ipynb", cwd=tmp_path)
+    first = proc.stdout.splitlines()[0]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, text in enumerate(lines, 1) if '"!pip install -q wandb' in text)
+    assert first.startswith(f"::error file=train.ipynb,line={start},title=PII101::")
+    assert first.endswith(
+        "::PII101 cell 3, line 4: wandb.Run.log logs key 'user_email' "
+        "(email, contact.email) unmasked"
+    )
+
+
+def test_exports_through_the_cli(tmp_path: Path) -> None:
+    text = (
+        "# Databricks notebook source\n%pip install wandb\nimport wandb\n\n"
+        "# COMMAND ----------\n\nwandb.log({'user_email': e})\n"
+    )
+    path = tmp_path / "export.py"
+    path.write_text(text, encoding="utf-8")
+    proc = run("check", "--fix", "export.py", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (0, "Fixed 1 finding.\n")
+    assert path.read_text(encoding="utf-8") == text.replace(
+        "import wandb\n", "import logmask\nimport wandb\n"
+    ).replace("{'user_email': e}", "{'user_email': logmask.mask(e)}")

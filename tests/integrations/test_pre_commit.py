@@ -111,6 +111,7 @@ def test_manifest_is_valid() -> None:
     assert "--fix" in hooks["logmask-fix"]["entry"].split()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("files", "code"), [({"leak.py": LEAK}, 1), ({"clean.py": CLEAN}, 0)])
 def test_try_repo(tmp_path: Path, hooks_repo: tuple[Path, str], files: dict, code: int) -> None:
     """`pre-commit try-repo`: the hook fails on a leaking file and passes on a clean one."""
@@ -132,6 +133,7 @@ def configure(work: Path, hooks_repo: tuple[Path, str], *hook_ids: str) -> None:
     git("add", ".pre-commit-config.yaml", cwd=work)
 
 
+@pytest.mark.slow
 def test_fix_hook_rewrites_the_file(
     tmp_path: Path, hooks_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
@@ -160,6 +162,7 @@ def test_fix_hook_rewrites_the_file(
     assert again.returncode == 0, again.stdout  # the fixes converge
 
 
+@pytest.mark.slow
 def test_check_hook_respects_config_excludes(
     tmp_path: Path, hooks_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:

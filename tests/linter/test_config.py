@@ -137,6 +137,7 @@ def test_key_reaches_the_rules(
     assert sorted(found(folder, ".")) == sorted(expected)
 
 
+@pytest.mark.slow
 def test_keys_without_config_differ(tmp_path: Path) -> None:
     """Each case above changes the outcome: without the key the findings are different."""
     for key, _, files, expected in CASES[1:]:

@@ -137,6 +137,7 @@ def mlflow_tracing(tmp_path: Path) -> Iterator[Any]:
     assert get_config().span_processors == previous_processors
 
 
+@pytest.mark.slow
 def test_real_mlflow_trace_has_no_email(mlflow_tracing: Any) -> None:
     mlflow = mlflow_tracing
 

@@ -1,7 +1,7 @@
 """A smoke corpus generated at test time from installed packages (never committed).
 
 Real code from wandb and mlflow (found with `importlib.util.find_spec`), plus
-files that do leak: the rules' own examples and the shared conformance cases,
+files that do leak: the rules' own examples and the conformance cases,
 so that comparisons are not made between two empty reports.
 """
 
@@ -12,8 +12,7 @@ import shutil
 from pathlib import Path
 
 from logmask.rules import RULES
-
-SHARED_CASES = Path(__file__).resolve().parents[3] / "shared" / "cases"
+from tests.cases import case_files
 
 
 def package_dir(name: str) -> Path | None:
@@ -36,14 +35,13 @@ def package_files(name: str, limit: int, must_name: bytes | None = None) -> list
 
 
 def leaking_sources() -> dict[str, bytes]:
-    """Rule examples (leaking, fixed, flag, no-flag) and the shared cases, by file name."""
+    """Rule examples (leaking, fixed, flag, no-flag) and the conformance cases, by file name."""
     out: dict[str, bytes] = {}
     for code, doc in sorted(RULES.items()):
         for index, text in enumerate((doc.leaking, doc.fixed, *doc.flag, *doc.no_flag)):
             out[f"{code.lower()}_{index}.py"] = text.encode()
-    if SHARED_CASES.is_dir():
-        for path in sorted(SHARED_CASES.glob("*.py")):
-            out[f"case_{path.name}"] = path.read_bytes()
+    for path in case_files():
+        out[f"case_{path.name}"] = path.read_bytes()
     return out
 
 

@@ -96,6 +96,7 @@ def test_configured_sinks_are_candidates() -> None:
     assert not linter.candidates.needs_libcst(b"from comet_ml.utils import x  # wandb\n")
 
 
+@pytest.mark.slow
 def test_same_findings_with_and_without_the_stage(smoke_corpus: tuple[Path, list[Path]]) -> None:
     """Real wandb/mlflow code and every leaking example: the stage changes no result."""
     _, files = smoke_corpus

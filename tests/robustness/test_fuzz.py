@@ -14,6 +14,7 @@ import os
 
 import hypothesmith
 import libcst as cst
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,7 @@ def assert_no_internal_error(source: str) -> None:
         assert not internal, (internal, text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(hypothesmith.from_grammar())
 def test_programs_from_the_grammar(source: str) -> None:
@@ -74,6 +76,7 @@ def test_programs_from_the_grammar(source: str) -> None:
     assert_no_internal_error(source)
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=max(10, EXAMPLES // 5))
 @given(hypothesmith.from_node(), st.sampled_from(SINKS))
 def test_programs_from_libcst_nodes(source: str, sink: str) -> None:

@@ -21,6 +21,7 @@ def peak_rss_mb(command: list[str], cwd: Path) -> tuple[float, int]:
     return memory.megabytes(), code
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_peak_memory_on_the_mlflow_source(tmp_path: Path) -> None:
     root = package_dir("mlflow")

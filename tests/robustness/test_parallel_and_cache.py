@@ -37,6 +37,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_real_code_has_no_internal_error(smoke_corpus: tuple[Path, list[Path]]) -> None:
     root, _ = smoke_corpus
     checked = list(check_paths([str(root)], CONFIG, jobs=2))
@@ -45,6 +46,7 @@ def test_real_code_has_no_internal_error(smoke_corpus: tuple[Path, list[Path]]) 
     assert sum(len(c.result.findings) for c in checked) > 20
 
 
+@pytest.mark.slow
 def test_pool_and_cache_give_the_sequential_results(
     smoke_corpus: tuple[Path, list[Path]], cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,6 +87,7 @@ def test_no_pool_for_a_handful_of_files(tmp_path: Path, monkeypatch: pytest.Monk
     assert [c.result.path for c in more] == sorted(c.result.path for c in more)
 
 
+@pytest.mark.slow
 def test_findings_survive_the_cache_encoding(smoke_corpus: tuple[Path, list[Path]]) -> None:
     root, _ = smoke_corpus
     findings = [f for c in check_paths([str(root / "leaks")], CONFIG) for f in c.result.findings]
@@ -153,6 +156,7 @@ def test_fix_and_diff_with_a_warm_cache(tmp_path: Path, cache_dir: Path) -> None
     assert cached[0].applied == fresh[0].applied
 
 
+@pytest.mark.slow
 def test_concurrent_runs_share_the_cache(tmp_path: Path, cache_dir: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()

@@ -1,0 +1,53 @@
+"""The conformance cases, as copied into the repository (tests never read ../shared).
+
+`tests/fixtures/cases/` is refreshed from `../shared/cases` by
+`scripts/sync_cases.py`. Each case marks the lines that must be reported with a
+trailing `# expect: PII101`; every other line must stay quiet.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
+MARK = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:[ ,]+[A-Z]+[0-9]+)*)")
+
+# Cases that do not pass yet, each waiting for work owned elsewhere. The
+# conformance test expects them to fail (strict xfail): remove an entry as soon
+# as its case passes.
+PENDING = {
+    "flow_joins_and_items.py": "data flow through joins and item access",
+    "framework_loggers.py": "tracker loggers of training frameworks",
+    "genai_enduser_text.py": "end-user text in GenAI traces (PII104, PII302)",
+    "lazy_tracker_imports.py": "tracker modules imported inside functions",
+    "literal_keys.py": "personal values held in key literals (PII103)",
+    "project/app/train.py": "data flow across the modules of a project",
+    "weave_autopatch.py": "Weave auto-patching of LLM clients (PII303)",
+    "weave_dataset.py": "Weave datasets (PII201)",
+    "weave_ops.py": "Weave ops (PII301, PII302)",
+}
+
+
+def case_files() -> list[Path]:
+    """The single-module cases (the top level of the folder)."""
+    return sorted(CASES.glob("*.py"))
+
+
+def all_case_files() -> list[Path]:
+    """Every case file, the multi-module `project/` included."""
+    return sorted(CASES.rglob("*.py"))
+
+
+def case_name(path: Path) -> str:
+    return path.relative_to(CASES).as_posix()
+
+
+def expectations(path: Path) -> set[tuple[int, str]]:
+    """(line, code) pairs the case's `# expect:` markers ask for."""
+    found = set()
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = MARK.search(text)
+        if match:
+            found.update((number, code) for code in re.split(r"[ ,]+", match.group(1).strip()))
+    return found
