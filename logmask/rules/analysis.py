@@ -372,12 +372,26 @@ class ModuleAnalysis:
             value = self.eval(target, scope)
             decorators.append(self.sinks.canonical(value.api or dotted(target) or ""))
         if not self.quiet:
+            typed = self.record_params(node, scope)
+            if typed:
+                self.ctx.record_params[node] = typed
             for rule in self.rules:
                 rule.on_function(node, decorators, self.ctx)
         info = self.lookup_function(node)
         if info is None:
             info = FunctionInfo(node, self.parameter_names(node), self.class_name)
         self.deferred.append((info, scope))
+
+    def record_params(self, node: cst.FunctionDef, scope: Scope) -> dict[str, tuple[str, ...]]:
+        """Parameters annotated with a record type of the project, and its fields."""
+        out: dict[str, tuple[str, ...]] = {}
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is not None:
+                typed = self.annotation_value(param.annotation.annotation, scope)
+                if typed.kind == "mapping" and typed.columns:
+                    out[param.name.value] = typed.columns
+        return out
 
     def lookup_function(self, node: cst.FunctionDef) -> FunctionInfo | None:
         name = node.name.value

@@ -154,6 +154,20 @@ CASES = [
         H + "def f(token):\n    run_name = lookup(token)\n    mlflow.set_tag('r', run_name)\n",
         [],
     ),
+    (
+        "a traced function taking a dataclass of this module with a personal field",
+        "import mlflow\nfrom dataclasses import dataclass\n\n@dataclass\nclass Ticket:\n"
+        + "    customer_email: str\n    body_len: int\n\n@mlflow.trace\n"
+        + "def triage(ticket: Ticket):\n    return ticket\n",
+        [(10, "PII301")],
+    ),
+    (
+        "a traced function taking a dataclass without personal fields",
+        "import mlflow\nfrom dataclasses import dataclass\n\n@dataclass\nclass Batch:\n"
+        + "    input_ids: list\n    num_users: int\n\n@mlflow.trace\n"
+        + "def step(batch: Batch):\n    return batch\n",
+        [],
+    ),
     # ------------------------------------------------------- dynamic trackers
     (
         "importlib.import_module('mlflow')",

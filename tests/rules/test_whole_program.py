@@ -319,6 +319,40 @@ CASES = [
         ["app/job.py"],
         {"app/job.py": [(6, "PII201")]},
     ),
+    (
+        "a traced function taking a project record with a personal field",
+        {
+            "app/__init__.py": "",
+            "app/state.py": """
+                from typing import TypedDict
+
+
+                class AgentState(TypedDict):
+                    user_id: str
+                    question: str
+
+
+                class Scores(TypedDict):
+                    accuracy: float
+            """,
+            "app/agent.py": """
+                import mlflow
+                from app.state import AgentState, Scores
+
+
+                @mlflow.trace
+                def load_context(state: AgentState):
+                    return state
+
+
+                @mlflow.trace
+                def grade(scores: Scores):
+                    return scores
+            """,
+        },
+        ["app/agent.py"],
+        {"app/agent.py": [(6, "PII301")]},
+    ),
 ]
 
 
