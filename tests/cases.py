@@ -17,15 +17,8 @@ MARK = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:[ ,]+[A-Z]+[0-9]+)*)")
 # conformance test expects them to fail (strict xfail): remove an entry as soon
 # as its case passes.
 PENDING = {
-    "flow_joins_and_items.py": "data flow through joins and item access",
-    "framework_loggers.py": "tracker loggers of training frameworks",
     "genai_enduser_text.py": "end-user text in GenAI traces (PII104, PII302)",
-    "lazy_tracker_imports.py": "tracker modules imported inside functions",
     "literal_keys.py": "personal values held in key literals (PII103)",
-    "project/app/train.py": "data flow across the modules of a project",
-    "weave_autopatch.py": "Weave auto-patching of LLM clients (PII303)",
-    "weave_dataset.py": "Weave datasets (PII201)",
-    "weave_ops.py": "Weave ops (PII301, PII302)",
 }
 
 
