@@ -64,6 +64,7 @@ class Linter:
             may_log=lambda data: self.may_log(data) and self.candidates.needs_libcst(data),
             src=tuple((root / folder).resolve() for folder in self.config.src),
             libraries=self.sinks.modules | {"logmask"},
+            reaches_sink=lambda api: self.candidates.reaches_sink(api),
         )
 
     def summarise(self, data: bytes, path: str, project: FileProject) -> ModuleSummary:

@@ -70,6 +70,8 @@ class ModuleFacts:
     candidate: bool  # names a tracker and binds one: it may log by itself
     imports: dict[str, tuple[str, int, str | None]] = field(default_factory=dict)
     definitions: dict[str, frozenset[str]] = field(default_factory=dict)  # name -> names used
+    trackers: set[str] = field(default_factory=set)  # names bound to a sink-reaching API
+    logs: set[str] = field(default_factory=set)  # definitions that import a tracker inside
 
 
 class ProjectIndex:
@@ -83,7 +85,9 @@ class ProjectIndex:
         cache_dir: Path | None = None,
         salt: str = "",
         libraries: frozenset[str] = frozenset(),
+        reaches_sink: Callable[[str], bool] = lambda api: False,
     ) -> None:
+        self.reaches_sink = reaches_sink  # does an imported API lead to a sink (candidate stage)
         self.summarise = summarise
         self.max_depth = MAX_SUMMARY_DEPTH
         # Top-level names never followed into the project (tracker libraries, even vendored).
@@ -299,15 +303,19 @@ class ProjectIndex:
         facts = self.facts(path)
         if facts is None:
             return False
-        if facts.candidate:
-            return True
         if name is None:
-            return any(self._import_reaches(path, bound, depth) for bound in facts.imports.values())
+            return facts.candidate or any(
+                self._import_reaches(path, bound, depth) for bound in facts.imports.values()
+            )
+        if name in facts.trackers or name in facts.logs:
+            return True
         if name in facts.imports:
             return self._import_reaches(path, facts.imports[name], depth)
         used = facts.definitions.get(name)
         if used is None:
             return False
+        if used & facts.trackers:
+            return True  # `def log_table(...): wandb.log(...)`
         return any(
             self._import_reaches(path, facts.imports[n], depth) for n in used if n in facts.imports
         )
@@ -345,19 +353,44 @@ class ProjectIndex:
                     local = alias.asname or alias.name.split(".")[0]
                     bound = alias.name if alias.asname else alias.name.split(".")[0]
                     facts.imports[local] = (bound, 0, None)
+                    if self.reaches_sink(bound):
+                        facts.trackers.add(local)
             elif isinstance(node, ast.ImportFrom):
                 for alias in node.names:
                     if alias.name != "*":
                         local = alias.asname or alias.name
                         facts.imports[local] = (node.module or "", node.level, alias.name)
+                        api = f"{node.module}.{alias.name}"
+                        if not node.level and self.reaches_sink(api):
+                            facts.trackers.add(local)
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 facts.definitions[node.name] = _names_used(node)
+                if facts.candidate and self._imports_tracker(node):
+                    facts.logs.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     if isinstance(target, ast.Name):
                         facts.definitions[target.id] = _names_used(node)
         return facts
+
+    def _imports_tracker(self, node: ast.AST) -> bool:
+        """A tracker imported inside a function (`def import_wandb(): import wandb`)."""
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Import):
+                if any(self.reaches_sink(a.name.split(".")[0]) for a in inner.names):
+                    return True
+            elif isinstance(inner, ast.ImportFrom) and not inner.level and inner.module:
+                if any(self.reaches_sink(f"{inner.module}.{a.name}") for a in inner.names):
+                    return True
+            elif (
+                isinstance(inner, ast.Constant)
+                and isinstance(inner.value, str)
+                and inner.value.split(".")[0] in self.libraries
+                and self.reaches_sink(inner.value)
+            ):
+                return True  # `importlib.import_module("mlflow")`
+        return False
 
 
 class FileProject:
