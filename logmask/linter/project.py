@@ -44,9 +44,10 @@ from logmask.rules.summaries import (
 )
 from logmask.rules.values import Entry, Value
 
-# A module bigger than this is not summarised (its names stay unknown): the cost of
-# parsing it would be paid by every file that imports it.
-MAX_SUMMARY_BYTES = 300_000
+# A module bigger than this is neither summarised nor searched for trackers (its names
+# stay unknown): helpers are small, and parsing a framework's 200 KB core would be paid
+# by every file that imports it.
+MAX_SUMMARY_BYTES = 100_000
 MAX_REACH_DEPTH = 4
 # How many summaries may be computed inside one another (file -> helper -> helper ...):
 # every level multiplies the modules a cold run parses.
@@ -341,6 +342,8 @@ class ProjectIndex:
             return ModuleFacts(candidate=False)
         try:
             data = path.read_bytes()
+            if len(data) > MAX_SUMMARY_BYTES:
+                return None
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tree = ast.parse(data)
