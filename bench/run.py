@@ -1,6 +1,6 @@
 """Benchmark logmask against flake8, ruff and the bare LibCST parse. Not a test.
 
-    python bench/run.py [--runs 3] [--corpus mlflow,transformers]
+    python bench/run.py [--runs 3] [--corpus mlflow,transformers,project]
 
 Builds a pinned corpus from the sdists of mlflow 3.18.0 and transformers
 5.24.0 (`pip download --no-deps --no-binary :all:` into bench/corpus/, which
@@ -17,6 +17,8 @@ inflates least):
   prefilter, and of those that also pass the `ast` candidate stage, on one
   process and on two,
 - logmask on 10 files (the pre-commit case),
+- `project`: a pre-commit run on 5 files of a generated 1,000-module project
+  whose helpers live in other modules (module summaries cold and cached),
 
 and the ratios logmask/flake8, logmask/ruff and logmask/parse-floor, cold and
 warm, and the peak resident memory of each command (all its processes).
@@ -348,15 +350,115 @@ def bench(name: str, root: Path, version: str, runs: int) -> None:
     print(f"| warm / cold | {warm.wall / cold.wall:.2f} | |")
 
 
+# ------------------------------------------------------- pre-commit on a project
+MODULE = """\
+import pandas as pd
+{imports}
+
+
+def load_{i}(path=\"data/part_{i}.csv\"):
+    frame = pd.read_csv(path)
+    return frame.drop(columns=[\"id\"])
+
+
+def features_{i}(frame, scale=1.0):
+    out = {{\"rows\": len(frame), \"scale\": scale}}
+    for column in frame.columns:
+        out[column] = frame[column].mean() * scale
+    return out
+
+
+class Step{i}:
+    def __init__(self, name):
+        self.name = name
+        self.history = []
+
+    def run(self, frame):
+        result = features_{i}(frame)
+        self.history.append(result)
+        return {calls}
+"""
+TRACKING = """\
+import wandb
+
+
+def log_table(name, frame):
+    wandb.log({name: wandb.Table(dataframe=frame)})
+
+
+def log_metrics(metrics, step=None):
+    wandb.log(metrics, step=step)
+"""
+SCRIPT = """\
+import pandas as pd
+from proj.tracking import log_metrics, log_table
+from proj.{package}.mod_{a} import Step{a}, load_{a}
+from proj.{package}.mod_{b} import features_{b}
+
+frame = load_{a}()
+log_metrics(features_{b}(frame))
+log_table("customers", pd.read_csv("data/customers.csv"))
+Step{a}("x").run(frame)
+"""
+
+
+def synthetic_project(root: Path, modules: int = 1000) -> list[str]:
+    """A 1,000-module project (20 packages, each module importing two others) and 5 scripts."""
+    (root / "pyproject.toml").write_text('[project]\nname = "proj"\n')
+    (root / "proj").mkdir()
+    (root / "proj" / "__init__.py").write_text("")
+    (root / "proj" / "tracking.py").write_text(TRACKING)
+    per = modules // 20
+    for index in range(modules):
+        package = root / "proj" / f"pkg_{index // per}"
+        package.mkdir(exist_ok=True)
+        (package / "__init__.py").write_text("")
+        others = [(index * 7 + 3) % modules, (index * 13 + 5) % modules]
+        imports = "\n".join(f"from proj.pkg_{o // per}.mod_{o} import features_{o}" for o in others)
+        calls = " + ".join(f"[features_{o}(frame)]" for o in others)
+        (package / f"mod_{index}.py").write_text(
+            MODULE.format(i=index, imports=imports, calls=calls)
+        )
+    scripts = []
+    for number in range(5):
+        a, b = number * 97, number * 97 + 1
+        path = root / f"train_{number}.py"
+        path.write_text(SCRIPT.format(package=f"pkg_{a // per}", a=a, b=b))
+        scripts.append(path.name)
+    return scripts
+
+
+def bench_pre_commit(runs: int) -> None:
+    root = Path(tempfile.mkdtemp(prefix="logmask-bench-project-"))
+    scripts = synthetic_project(root)
+    cache = root / ".logmask_cache"
+    command = [PY, "-m", "logmask", "check", "--exit-zero", *scripts]
+
+    def clear() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    cold = timed("pre-commit, 5 files of 1,000, cold", command, runs, root, before=clear)
+    warm = timed("pre-commit, 5 files of 1,000, warm", command, runs, root)
+    print("\n## pre-commit: 5 files of a 1,000-module project (helpers in other modules)")
+    print(f"\n| command | wall s (median of {runs}) | CPU s | peak RSS MB |")
+    print("| --- | ---: | ---: | ---: |")
+    for row in (cold, warm):
+        print(f"| {row.label} | {row.wall:.2f} | {row.cpu:.2f} | {row.rss_mb:.0f} |")
+    shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--corpus", default="mlflow,transformers")
+    parser.add_argument("--corpus", default="mlflow,transformers,project")
     args = parser.parse_args()
     CORPUS.mkdir(parents=True, exist_ok=True)
     print(f"# logmask bench: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for name in args.corpus.split(","):
+        if name == "project":
+            bench_pre_commit(args.runs)
+            continue
         root, version = build_corpus(name)
         bench(name, root, version, args.runs)
     print(f"\nload average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")

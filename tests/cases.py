@@ -17,9 +17,6 @@ MARK = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:[ ,]+[A-Z]+[0-9]+)*)")
 # conformance test expects them to fail (strict xfail): remove an entry as soon
 # as its case passes.
 PENDING = {
-    "flow_joins_and_items.py": "data flow through joins and item access",
-    "lazy_tracker_imports.py": "tracker modules imported inside functions",
-    "project/app/train.py": "data flow across the modules of a project",
 }
 
 

@@ -58,6 +58,7 @@ class Config:
     min_confidence: Confidence = "medium"
     respect_gitignore: bool = True
     output_format: str | None = None
+    src: tuple[str, ...] = ()  # folders that hold top-level packages (`src` layout)
     root: Path | None = None  # the folder of the config file it came from
     source: Path | None = None  # the config file itself (None: defaults)
     ignore_noqa: bool = False  # `--ignore-noqa`: report suppressed findings too (CLI only)
@@ -172,6 +173,7 @@ KEYS = {
     "min-confidence": "string",
     "respect-gitignore": "bool",
     "output-format": "string",
+    "src": "strings",
 }
 # Keys whose string value is one of a fixed set.
 CHOICES: dict[str, tuple[str, ...]] = {

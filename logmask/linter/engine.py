@@ -7,6 +7,8 @@ tests all call `Linter.check_source` / `Linter.check_file`.
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from logmask.evidence.names import NameClassifier
 from logmask.findings import FileError
@@ -14,9 +16,13 @@ from logmask.linter.config import Config
 from logmask.linter.deep import run_deep
 from logmask.linter.prefilter import CandidateFilter
 from logmask.linter.processors import ProcessorIndex
+from logmask.linter.project import FileProject, ProjectIndex
 from logmask.linter.results import FileResult
 from logmask.linter.source import UnreadableFile, check_text, read_source
 from logmask.rules.trackers import TrackerModel, user_rows
+
+if TYPE_CHECKING:
+    from logmask.rules.summaries import ModuleSummary
 
 __all__ = ["FileResult", "Linter"]
 
@@ -40,6 +46,34 @@ class Linter:
     def may_log(self, data: bytes) -> bool:
         """The prefilter: a file that names no tracker module cannot call one."""
         return any(marker in data for marker in self.module_markers)
+
+    @cached_property
+    def project(self) -> ProjectIndex:
+        """The other modules of the project (whole-program data flow)."""
+        root = self.config.root or Path.cwd()
+        return ProjectIndex(
+            summarise=self.summarise,
+            may_log=lambda data: self.may_log(data) and self.candidates.needs_libcst(data),
+            src=tuple((root / folder).resolve() for folder in self.config.src),
+            libraries=self.sinks.modules | {"logmask"},
+            reaches_sink=lambda api: self.candidates.reaches_sink(api),
+        )
+
+    def summarise(self, data: bytes, path: str, project: FileProject) -> ModuleSummary:
+        """A project module's summary; one LibCST cannot take safely summarises to nothing."""
+        if self.candidates.screen(data).problem is not None:
+            from logmask.rules.summaries import ModuleSummary
+
+            return ModuleSummary(path)
+        from logmask.linter.libcst_pass import summarise  # LibCST loads on first use
+
+        return run_deep(lambda: summarise(self, data, path, project))
+
+    def needs_pass(self, data: bytes, path: str) -> bool:
+        """Names and binds a tracker, or imports a project name that reaches one."""
+        if self.may_log(data) and self.candidates.needs_libcst(data):
+            return True
+        return self.project.reaches_tracker(path, data)
 
     @cached_property
     def candidates(self) -> CandidateFilter:
@@ -66,17 +100,26 @@ class Linter:
 
     def check_python(self, data: bytes, path: str) -> FileResult:
         result = self.unparsed(data, path)
-        if result.errors or not self.may_log(data):
+        if result.errors:
             return result
-        return run_deep(lambda: self._parse_and_check(data, result))
+        named = self.may_log(data)
+        if not named and not self.project.reaches_tracker(path, data):
+            return result
+        return run_deep(lambda: self._parse_and_check(data, path, result, named))
 
-    def _parse_and_check(self, data: bytes, result: FileResult) -> FileResult:
-        """The `ast` screen, then LibCST (on a deep stack: see `logmask.linter.deep`)."""
+    def _parse_and_check(
+        self, data: bytes, path: str, result: FileResult, named: bool
+    ) -> FileResult:
+        """The `ast` screen, then LibCST (on a deep stack: see `logmask.linter.deep`).
+
+        A file that binds no tracker is still checked when it imports a project
+        name that reaches one (`named` is False only when that was established).
+        """
         screen = self.candidates.screen(data)
         if screen.problem is not None:
             result.errors.append(FileError(result.path, screen.problem))
             return result
-        if not screen.needs_libcst:
+        if not screen.needs_libcst and named and not self.project.reaches_tracker(path, data):
             return result
         from logmask.linter.libcst_pass import check_module  # LibCST loads on first use
 

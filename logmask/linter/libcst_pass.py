@@ -22,6 +22,7 @@ from logmask.linter.results import FileResult
 from logmask.rules import RULES, new_rules
 from logmask.rules.analysis import ModuleAnalysis
 from logmask.rules.base import Options, RawFinding, Rule, RuleContext, homonym_senses
+from logmask.rules.summaries import ModuleSummary, Project
 
 if TYPE_CHECKING:
     from logmask.evidence.names import NameClassifier
@@ -140,7 +141,8 @@ def analyse(
         homonyms=senses,
     )
     rules = [GuardedRule(rule, failed) for rule in new_rules()]
-    analysis = ModuleAnalysis(module, ctx, rules, linter.sinks)
+    project = linter.project.for_file(path)
+    analysis = ModuleAnalysis(module, ctx, rules, linter.sinks, project)
     try:
         analysis.run()
     except RecursionError:
@@ -173,6 +175,36 @@ def fixable(module: cst.Module, data: bytes) -> bool:
     except (UnicodeDecodeError, LookupError):
         return False
     return round_trips(module.code, text)
+
+
+def summarise(linter: Linter, data: bytes, path: str, project: Project) -> ModuleSummary:
+    """What another module of the project does with data, seen from its importers.
+
+    The same analysis and rule families as a check (a finding inside the
+    module is not passed on to its callers), with the findings dropped.
+    """
+    try:
+        module = cst.parse_module(data)
+    except Exception:  # a module that does not parse summarises to nothing known
+        return ModuleSummary(path)
+    ctx = RuleContext(
+        classifier=linter.classifier,
+        options=Options(
+            span_processors_registered=True,  # tracing findings are never passed on
+            masker=linter.config.masker,
+            min_confidence=linter.config.min_confidence,
+            maskers=linter.config.maskers,
+        ),
+        enabled=lambda code: linter.config.enabled(code, path),
+        homonyms=homonym_senses(data),
+    )
+    rules = [GuardedRule(rule, lambda rule, err: None) for rule in new_rules()]
+    analysis = ModuleAnalysis(module, ctx, rules, linter.sinks, project)
+    try:
+        analysis.run()
+        return analysis.summary(path)
+    except (RecursionError, Exception):
+        return ModuleSummary(path)
 
 
 def locate(

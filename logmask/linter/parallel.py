@@ -31,6 +31,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from logmask.findings import FileError
@@ -114,7 +115,7 @@ def check_recorded(linter: Linter, path: str, data: bytes) -> tuple[FileResult, 
     if isinstance(index, RecordingIndex):
         index.log = []
     try:
-        with no_gc():
+        with no_gc(), linter.project.recording() as modules:
             result = linter.check_source(data, path)
     except MemoryError:  # depends on the machine, not on the file: never cached
         result = FileResult(path, source=data)
@@ -128,6 +129,8 @@ def check_recorded(linter: Linter, path: str, data: bytes) -> tuple[FileResult, 
         result = FileResult(path, source=data)
         result.errors.append(FileError(path, f"internal error: {where}", code="PII901"))
     consulted = tuple(index.log) if isinstance(index, RecordingIndex) else ()
+    # Project modules whose summaries the check read: (path NUL digest, -1, True).
+    consulted += tuple((f"{p}\0{d}", -1, True) for p, d in sorted(modules))
     return result, consulted
 
 
@@ -158,12 +161,22 @@ class Task:
 
 
 # ------------------------------------------------------------------ workers
+# Where module summaries are cached, and the cache's salt: workers share the parent's.
+Summaries = tuple[Path | None, str]
+
+
 def _worker_main(
-    config: Config, conn: Connection, parent: int, errors_to: str, memory: int | None
+    config: Config,
+    conn: Connection,
+    parent: int,
+    errors_to: str,
+    memory: int | None,
+    summaries: Summaries,
 ) -> None:
     """A worker: check the files it is sent, one at a time, until told to stop."""
     _isolate(parent, errors_to, memory)
     linter = make_linter(config)
+    linter.project.cache_dir, linter.project.salt = summaries
     # A worker exists to parse: load LibCST and the rules now, not on a file's clock.
     import logmask.linter.libcst_pass  # noqa: F401
 
@@ -262,6 +275,7 @@ class Pool:
     size: int
     timeout: float | None = DEFAULT_TIMEOUT
     memory: int | None = WORKER_MEMORY
+    summaries: Summaries = (None, "")
     workers: list[Worker] = field(default_factory=list)
 
     def start(self) -> Worker:
@@ -274,7 +288,7 @@ class Pool:
             errors_to = os.devnull
         process = context.Process(  # type: ignore[attr-defined]
             target=_worker_main,
-            args=(self.config, theirs, os.getpid(), errors_to, self.memory),
+            args=(self.config, theirs, os.getpid(), errors_to, self.memory, self.summaries),
             daemon=True,
         )
         process.start()
@@ -384,11 +398,15 @@ class Pool:
 
 
 def run_pool(
-    tasks: Sequence[Task], config: Config, jobs: int, timeout: float | None = DEFAULT_TIMEOUT
+    tasks: Sequence[Task],
+    config: Config,
+    jobs: int,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    summaries: Summaries = (None, ""),
 ) -> Iterable[tuple[Task, FileResult, Consulted | None]]:
     """Check `tasks` in up to `jobs` workers: one per `MIN_POOL_FILES` files."""
     size = max(1, min(jobs, -(-len(tasks) // MIN_POOL_FILES)))
-    return Pool(config, size, timeout).run(tasks)
+    return Pool(config, size, timeout, summaries=summaries).run(tasks)
 
 
 def check_files(
@@ -404,6 +422,8 @@ def check_files(
     `jobs=1` checks in this process; otherwise in workers (see the module docstring).
     `progress(done, total)` is called as files finish (the CLI's progress line).
     """
+    if cache is not None:  # module summaries are cached next to the results
+        linter.project.cache_dir, linter.project.salt = cache.directory / "summaries", cache.salt
     results: list[FileResult | None] = [None] * len(files)
     pending: list[Task] = []
     for index, path in enumerate(files):
@@ -412,7 +432,8 @@ def check_files(
         except UnreadableFile as err:
             results[index] = FileResult(path, errors=[FileError(path, str(err))])
             continue
-        if not linter.may_log(data):  # no parse: a binary or undecodable file is still reported
+        if not linter.may_log(data) and not linter.project.reaches_tracker(path, data):
+            # no parse: a binary or undecodable file is still reported
             notebook = path.endswith(".ipynb")
             results[index] = (linter.check_source if notebook else linter.unparsed)(data, path)
             continue
@@ -426,7 +447,8 @@ def check_files(
         pending.append(task)
 
     if isolated(jobs) and pending:
-        outcomes = run_pool(pending, linter.config, capped_jobs(jobs), timeout)
+        summaries = (linter.project.cache_dir, linter.project.salt)
+        outcomes = run_pool(pending, linter.config, capped_jobs(jobs), timeout, summaries)
     else:
         outcomes = ((t, *check_recorded(linter, t.path, t.data)) for t in pending)
     done = len(files) - len(pending)
@@ -443,6 +465,8 @@ def check_files(
 def still_valid(entry: Entry, linter: Linter, path: str) -> bool:
     """Do the other project files still answer the span-processor questions the same way?"""
     return all(
-        linter.processors.registers(path, module, level) == answer
+        linter.project.unchanged((tuple(module.split("\0", 1)),))  # type: ignore[arg-type]
+        if level == -1
+        else linter.processors.registers(path, module, level) == answer
         for module, level, answer in entry.consulted
     )

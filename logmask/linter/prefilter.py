@@ -240,6 +240,10 @@ class CandidateFilter:
         names = b"|".join(re.escape(m.encode()) for m in sorted(self.roots))
         # `import mlflow` / `import wandb as w` bind a tracker root: a candidate, no walk needed.
         self._fast = re.compile(rb"^[ \t]*import[ \t]+(?:" + names + rb")(?![\w.])", re.MULTILINE)
+        # `importlib.import_module("mlflow")`, `__import__("wandb")`, `guard_import("mlflow")`.
+        self._dynamic = re.compile(
+            rb"(?:import_module|__import__|guard_import)\(\s*[\"'](?:" + names + rb")[\"'.]"
+        )
 
     def reaches_sink(self, api: str) -> bool:
         """Is `api` a sink-related API or a dotted prefix of one (`*` matches one name)?"""
@@ -287,7 +291,8 @@ class CandidateFilter:
         depth = measure(tree, data)
         if depth > MAX_DEPTH:
             return Screen(True, problem=too_deep(depth))
-        return Screen(bool(self._fast.search(data)) or self.tree_reaches_sink(tree))
+        named = self._fast.search(data) or self._dynamic.search(data)
+        return Screen(bool(named) or self.tree_reaches_sink(tree))
 
     def tree_reaches_sink(self, tree: ast.Module) -> bool:
         """Walk statements only (imports and decorators are never inside expressions)."""

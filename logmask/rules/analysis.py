@@ -8,10 +8,27 @@ columns, records, dicts, masked values, parameters), and at every tracker
 call turns the arguments into `LoggedItem`s for the rules.
 
 Functions are analysed after the module body (they run later, when the
-module's names are bound). A function that passes one of its parameters to
-a sink gets a summary; its callers in the module are then sinks too, and
-findings are reported at the call site with the argument's evidence. A call
-gives the function's returned value when that depends on no parameter.
+module's names are bound). Calls read a `FunctionSummary` (`summaries.py`):
+the parameters that reach sinks (the call site is then a sink for the
+argument) and the return value in terms of the parameters. Functions of this
+module are summarised here; those of other project modules come from the
+`Project` (the project index), never re-analysed.
+
+Where a new flow rule goes:
+
+- a new kind of value: `Kind` in `values.py` (one list, each kind explained),
+  and how two of them meet in `join` there;
+- what a library call returns (readers, SQL, datasets, DataFrame methods):
+  `call_api` / `eval_call` here, tabular ones in `tabular_flow.py`, whose
+  data tables are `frames.py`; arguments are read only through
+  `CallArguments` (`arguments.py`);
+- how statements bind and join names: `_statement` / `branches` / `assign`;
+- what crosses a function or module boundary: `summaries.py` (what a summary
+  holds, how a return value is substituted) and `summary()` at the end of
+  this file (what a module exports);
+- what a tracker is (sinks, objects, attributes): the tracker table
+  (`trackers.py`), never here; what is a finding: the rule families, which
+  only read `LoggedItem`s.
 """
 
 from __future__ import annotations
@@ -22,24 +39,58 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from logmask.evidence.names import is_masker_name
+from logmask.evidence.sources import personal_source
 from logmask.rules import frames
-from logmask.rules.arguments import is_set, redaction_argument
+from logmask.rules.arguments import CallArguments, is_set, redaction_argument
 from logmask.rules.base import Rule, RuleContext
 from logmask.rules.items import LoggedItem
 from logmask.rules.sinks import Signature
+from logmask.rules.summaries import (
+    RECORD_BASES,
+    RECORD_DECORATORS,
+    ClassSummary,
+    FunctionSummary,
+    ModuleSummary,
+    NoProject,
+    ParamSink,
+    Project,
+    ProjectName,
+    instantiate,
+    portable,
+    returned,
+)
 from logmask.rules.syntax import dotted, last_name, string_value
-from logmask.rules.tabular_flow import TabularFlow
+from logmask.rules.tabular_flow import TabularFlow, select_columns
 from logmask.rules.trackers import Redaction, TrackerModel
-from logmask.rules.values import MASKED, UNKNOWN, Entry, Scope, Value, merge_params
+from logmask.rules.values import (
+    CONTAINER_OF_METHOD,
+    MASKED,
+    METHOD_KINDS,
+    UNKNOWN,
+    Entry,
+    Scope,
+    Value,
+    constant_text,
+    join_all,
+    mapping_of,
+    merge_params,
+)
 
 HASH_MODULES = ("hashlib.", "hmac.")
 HF_LOADERS = frozenset({"datasets.load_dataset", "datasets.Dataset.from_csv"})
 DICT_METHODS = frozenset(
     {"get", "items", "keys", "values", "update", "copy", "pop", "setdefault", "to_dict"}
 )
-CONTAINER_METHODS = frozenset(
-    {"records_method", "mapping_method", "table_method", "dataset_method", "list_method"}
-)
+# Calls that import a module named by a string (LangChain's `guard_import` too).
+DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__", "guard_import"})
+GETTERS = frozenset({"operator.itemgetter", "operator.attrgetter"})
+# Methods that run SQL on a connection, cursor or Spark session.
+SQL_RUNNERS = frozenset({"execute", "sql"})
+SQL_TEXT = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})
+CURSOR_ROWS = frozenset({"fetchall", "fetchmany", "all", "mappings", "partitions"})
+CURSOR_ROW = frozenset({"fetchone", "first", "one", "one_or_none"})
+# A scikit-learn Bunch (`fetch_openml(...)`) holds its DataFrame in `.frame` / `.data`.
+BUNCH_FRAMES = frozenset({"frame", "data"})
 REDACTION_MARKERS = ("redact", "mask", "***", "xxx", "<", "[", "removed", "hidden", "#")
 
 
@@ -61,15 +112,18 @@ class FunctionInfo:
     state: str = "new"  # new -> running -> done
 
 
-class ModuleAnalysis(TabularFlow):
+class ModuleAnalysis:
     def __init__(
         self,
         module: cst.Module,
         ctx: RuleContext,
         rules: Sequence[Rule],
         sinks: TrackerModel,
+        project: Project | None = None,
     ) -> None:
         self.module = module
+        self.project: Project = project or NoProject()
+        self.class_fields: dict[str, tuple[str, ...]] = {}  # record classes' fields
         self.ctx = ctx
         self.rules = rules
         self.sinks = sinks
@@ -85,6 +139,9 @@ class ModuleAnalysis(TabularFlow):
         self.via: tuple[str, ...] = ()
         self.deferred: list[tuple[FunctionInfo, Scope]] = []
         self.module_scope = Scope()
+        self.tables = TabularFlow(self)
+        self.written: dict[str, Value] = {}  # file path -> the frame written to it
+        self.resolved: dict[ProjectName, Value] = {}
 
     # ----------------------------------------------------------------- walking
     def run(self) -> None:
@@ -106,6 +163,9 @@ class ModuleAnalysis(TabularFlow):
                     self.methods[(class_name, stmt.name.value)] = info
             elif isinstance(stmt, cst.ClassDef) and class_name is None:
                 self.class_attrs.setdefault(stmt.name.value, {})
+                fields = record_fields(stmt)
+                if fields is not None:
+                    self.class_fields[stmt.name.value] = fields
                 if isinstance(stmt.body, cst.IndentedBlock):
                     self.collect_definitions(stmt.body.body, stmt.name.value)
             elif isinstance(stmt, cst.If | cst.Try) and class_name is None:
@@ -162,22 +222,18 @@ class ModuleAnalysis(TabularFlow):
             self.class_definition(stmt, scope)
         elif isinstance(stmt, cst.If):
             self.eval(stmt.test, scope)
-            self.block(self.body_of(stmt), scope)
-            if stmt.orelse is not None:
-                resolved = self.trackers_bound(scope)
-                self.statement(stmt.orelse, scope)
-                self.keep_trackers(resolved, scope)
+            orelse = stmt.orelse
+            self.branches(scope, [self.body_of(stmt), [orelse] if orelse is not None else []])
         elif isinstance(stmt, cst.Else):
             self.block(self.body_of(stmt), scope)
-        elif isinstance(stmt, cst.For):
-            iterable = self.eval(stmt.iter, scope)
-            self.bind_loop_target(stmt.target, iterable, scope)
-            self.block(self.body_of(stmt), scope)
+        elif isinstance(stmt, cst.For | cst.While):
+            if isinstance(stmt, cst.For):
+                self.bind_loop_target(stmt.target, self.eval(stmt.iter, scope), scope)
+            else:
+                self.eval(stmt.test, scope)
+            self.branches(scope, [self.body_of(stmt), []])  # the body may not run
             if stmt.orelse is not None:
                 self.statement(stmt.orelse, scope)
-        elif isinstance(stmt, cst.While):
-            self.eval(stmt.test, scope)
-            self.block(self.body_of(stmt), scope)
         elif isinstance(stmt, cst.With):
             for item in stmt.items:
                 value = self.eval(item.item, scope)
@@ -186,29 +242,29 @@ class ModuleAnalysis(TabularFlow):
             self.block(self.body_of(stmt), scope)
         elif isinstance(stmt, cst.Try | cst.TryStar):
             self.block(self.body_of(stmt), scope)
-            resolved = self.trackers_bound(scope)
-            for handler in stmt.handlers:
-                self.block(self.body_of(handler), scope)
-            self.keep_trackers(resolved, scope)
-            for extra in (stmt.orelse, stmt.finalbody):
-                if extra is not None:
-                    self.block(self.body_of(extra), scope)
+            done = [self.body_of(stmt.orelse) if stmt.orelse is not None else []]
+            self.branches(scope, done + [self.body_of(h) for h in stmt.handlers])
+            if stmt.finalbody is not None:
+                self.block(self.body_of(stmt.finalbody), scope)
         elif isinstance(stmt, cst.Match):
             self.eval(stmt.subject, scope)
-            for case in stmt.cases:
-                self.block(self.body_of(case), scope)
+            self.branches(scope, [*(self.body_of(case) for case in stmt.cases), []])
 
-    @staticmethod
-    def trackers_bound(scope: Scope) -> dict[str, Value]:
-        return {k: v for k, v in scope.names.items() if v.kind in ("api", "tracker")}
+    def branches(self, scope: Scope, paths: Sequence[Sequence[cst.CSTNode]]) -> None:
+        """Run each path from the same state, then join what they bound (union of evidence).
 
-    @staticmethod
-    def keep_trackers(resolved: dict[str, Value], scope: Scope) -> None:
-        """`try: import mlflow / except ImportError: mlflow = None`: the fallback branch
-        does not make the name stop meaning the tracker where the tracker is installed."""
-        for name, value in resolved.items():
-            if scope.names.get(name, value).kind not in ("api", "tracker"):
-                scope.bind(name, value)
+        The order of the paths never matters: swapping the branches of an `if`
+        gives the same values after it. `try: import mlflow / except ImportError:
+        mlflow = None` keeps `mlflow` a tracker (the join prefers what says more).
+        """
+        before = scope.snapshot()
+        after: list[dict[str, Value]] = []
+        for body in paths:
+            scope.names = dict(before)
+            self.block(body, scope)
+            after.append(scope.snapshot())
+        scope.names = dict(before)
+        scope.merge(before, after)
 
     def small_statement(self, small: cst.CSTNode, scope: Scope) -> None:
         if isinstance(small, cst.Expr):
@@ -234,30 +290,68 @@ class ModuleAnalysis(TabularFlow):
         elif isinstance(small, cst.Import):
             for alias in small.names:
                 full = dotted(alias.name) or ""
+                local: str = full.split(".")[0]
+                imported = local
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    scope.bind(alias.asname.name.value, Value(kind="api", api=full))
+                    local, imported = alias.asname.name.value, full
+                if self.in_project(imported, 0):
+                    scope.bind(local, Value(kind="module", ref=ProjectName(imported, 0)))
                 else:
-                    root = full.split(".")[0]
-                    scope.bind(root, Value(kind="api", api=root))
+                    scope.bind(local, Value(kind="api", api=imported))
                 self.note_import(full, 0)
         elif isinstance(small, cst.ImportFrom):
             self.import_from(small, scope)
 
     def import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
-        module = dotted(node.module) if node.module is not None else ""
+        module = (dotted(node.module) if node.module is not None else "") or ""
         level = len(node.relative)
         self.note_import(module or "", level)
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
             name = dotted(alias.name) or ""
-            local = name
+            local: str = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             self.note_import(f"{module}.{name}" if module else name, level)
-            if level:
-                continue
-            scope.bind(local, Value(kind="api", api=f"{module}.{name}"))
+            if self.in_project(module, level):
+                inner = f"{module}.{name}" if module else name
+                if self.project.is_module(inner, level):
+                    scope.bind(local, Value(kind="module", ref=ProjectName(inner, level)))
+                else:
+                    scope.bind(local, Value(kind="function", ref=ProjectName(module, level, name)))
+            elif not level:
+                scope.bind(local, Value(kind="api", api=f"{module}.{name}"))
+
+    def in_project(self, module: str, level: int) -> bool:
+        """A module of the checked project (tracker libraries never are, even vendored)."""
+        if not level and module.split(".")[0] in self.sinks.modules | {"logmask", ""}:
+            return False
+        return self.project.is_module(module, level)
+
+    def resolve(self, ref: ProjectName) -> Value:
+        """What a name imported from a project module is (its summary is read here, once)."""
+        known = self.resolved.get(ref)
+        if known is not None:
+            return known
+        summary = self.project.summary(ref.module, ref.level)
+        value = UNKNOWN
+        if summary is not None:
+            value = self.member(summary, ref.name) if ref.name else Value(kind="module", ref=ref)
+        self.resolved[ref] = value
+        return value
+
+    def member(self, summary: ModuleSummary, name: str | None, hops: int = 0) -> Value:
+        if name in summary.reexports and hops < 4:
+            where, inner = summary.reexports[name]
+            target = self.project.summary_at(where)
+            return self.member(target, inner, hops + 1) if target is not None else UNKNOWN
+        found = summary.member(name) if name else None
+        if isinstance(found, FunctionSummary | ClassSummary):
+            return Value(kind="function", ref=found, label=name)
+        if isinstance(found, Value):
+            return found
+        return UNKNOWN
 
     def note_import(self, module: str, level: int) -> None:
         """Remember project imports: one of them may register span processors."""
@@ -279,12 +373,26 @@ class ModuleAnalysis(TabularFlow):
             value = self.eval(target, scope)
             decorators.append(self.sinks.canonical(value.api or dotted(target) or ""))
         if not self.quiet:
+            typed = self.record_params(node, scope)
+            if typed:
+                self.ctx.record_params[node] = typed
             for rule in self.rules:
                 rule.on_function(node, decorators, self.ctx)
         info = self.lookup_function(node)
         if info is None:
             info = FunctionInfo(node, self.parameter_names(node), self.class_name)
         self.deferred.append((info, scope))
+
+    def record_params(self, node: cst.FunctionDef, scope: Scope) -> dict[str, tuple[str, ...]]:
+        """Parameters annotated with a record type of the project, and its fields."""
+        out: dict[str, tuple[str, ...]] = {}
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is not None:
+                typed = self.annotation_value(param.annotation.annotation, scope)
+                if typed.kind == "mapping" and typed.columns:
+                    out[param.name.value] = typed.columns
+        return out
 
     def lookup_function(self, node: cst.FunctionDef) -> FunctionInfo | None:
         name = node.name.value
@@ -357,6 +465,8 @@ class ModuleAnalysis(TabularFlow):
                 typed = self.annotation_value(param.annotation.annotation, scope)
                 if typed.kind == "tracker":
                     value = typed
+                elif typed.kind == "mapping":  # a record type: its fields are the keys
+                    value = typed.with_(params=value.params, label=name)
             scope.bind(name, value)
         nested_saved = self.deferred
         self.deferred = []
@@ -374,32 +484,41 @@ class ModuleAnalysis(TabularFlow):
     def annotation_value(self, node: cst.BaseExpression, scope: Scope) -> Value:
         if isinstance(node, cst.SimpleString):
             return UNKNOWN
+        if isinstance(node, cst.Name) and node.value in self.class_fields:
+            return Value(kind="mapping", columns=self.class_fields[node.value])
         value = self.eval(node, scope)
         if value.kind == "api" and value.api:
             kind = self.sinks.object_type(value.api)
             if kind:
                 return Value(kind="tracker", api=kind)
+        if isinstance(value.ref, ClassSummary) and value.ref.fields:
+            return Value(kind="mapping", columns=value.ref.fields)
         return UNKNOWN
 
     # ----------------------------------------------------------------- binding
     def bind_target(self, target: cst.CSTNode, value: Value, scope: Scope) -> None:
         if isinstance(target, cst.Name):
             label = value.label if value.kind == "tracker" else target.value
-            if value.kind in ("unknown",) and value.name is None and not value.params:
+            if value.kind == "unknown" and value.name is None:
+                # `user_id = session_lookup(token)`: what it holds is what it is called
                 value = value.with_(name=target.value)
             scope.bind(target.value, value.with_(label=label))
         elif isinstance(target, cst.Tuple | cst.List):
-            for element in target.elements:
-                self.bind_target(element.value, Value(name=None), scope)
+            items = value.items if value.kind == "list" else ()
+            same = len(items) == len(target.elements)
+            for index, element in enumerate(target.elements):
+                if isinstance(element, cst.StarredElement):
+                    same = False
+                part = items[index] if same else UNKNOWN
+                self.bind_target(element.value, part, scope)
 
     def bind_loop_target(self, target: cst.CSTNode, iterable: Value, scope: Scope) -> None:
         """`for i, row in df.iterrows()` binds `row` to a row of `df`; other loops, elements."""
         if iterable.kind == "rows":
             row = Value(kind="mapping", columns=iterable.columns, owner=iterable.label)
-            pair = isinstance(target, cst.Tuple | cst.List) and len(target.elements) == 2
-            if pair:
-                self.bind_target(target.elements[0].value, UNKNOWN, scope)  # type: ignore[union-attr]
-                target = target.elements[1].value  # type: ignore[union-attr]
+            if isinstance(target, cst.Tuple | cst.List) and len(target.elements) == 2:
+                self.bind_target(target.elements[0].value, UNKNOWN, scope)
+                target = target.elements[1].value
             self.bind_target(target, row, scope)
             return
         self.bind_target(target, self.element_of(iterable), scope)
@@ -478,7 +597,7 @@ class ModuleAnalysis(TabularFlow):
             owner = self.eval(target.value, scope)
             key, _ = self.subscript_key(target, scope)
             if name and owner.kind == "frame" and key.text is not None:
-                scope.bind(name, self.drop_columns(owner, [key.text]))
+                scope.bind(name, self.tables.drop_columns(owner, [key.text]))
         elif isinstance(target, cst.Tuple):
             for element in target.elements:
                 self.delete(element.value, scope)
@@ -551,21 +670,38 @@ class ModuleAnalysis(TabularFlow):
     def eval_name(self, node: cst.Name, scope: Scope) -> Value:
         found = scope.lookup(node.value)
         if found is not None:
+            if found.kind == "function" and isinstance(found.ref, ProjectName):
+                return self.resolve(found.ref)
             return found
         if node.value in ("True", "False", "None"):
             return Value(kind="literal", numeric=True)
         return Value(name=node.value, label=node.value)
 
     def eval_attribute(self, node: cst.Attribute, scope: Scope) -> Value:
-        base = self.eval(node.value, scope)
-        attr = node.attr.value
+        return self.attribute(self.eval(node.value, scope), node.attr.value, node.value)
+
+    def attribute(self, base: Value, attr: str, base_node: cst.BaseExpression | None) -> Value:
+        """`base.attr` (also `getattr(base, "attr")`)."""
+        base_text = dotted(base_node) if base_node is not None else None
+        text = f"{base_text}.{attr}" if base_text else None
         if base.kind in ("api", "tracker") and base.api:
             api = f"{base.api}.{attr}"
             kind = self.sinks.attribute_type(self.sinks.canonical(api))
             if kind:
-                return Value(kind="tracker", api=kind, label=dotted(node))
-            return Value(kind="api", api=api, label=dotted(node))
-        if base.kind == "self" and base.label:
+                return Value(kind="tracker", api=kind, label=text)
+            return Value(kind="api", api=api, label=text)
+        if base.kind == "cursor":
+            return base.with_(api=attr)  # `cur.fetchall` of a cursor that ran personal SQL
+        if base.kind == "module" and isinstance(base.ref, ProjectName):
+            return self.module_attribute(base.ref, attr)
+        if base.kind == "instance" and isinstance(base.ref, ClassSummary):
+            cls = base.ref
+            if attr in cls.methods:
+                return Value(kind="method", api=attr, ref=cls.methods[attr])
+            if attr in cls.attrs:
+                return cls.attrs[attr]
+            return Value(name=attr, owner=base.label, label=text)
+        if base.kind in ("self", "instance") and base.label:
             known = self.class_attrs.get(base.label, {}).get(attr)
             if known is not None:
                 return known
@@ -576,11 +712,13 @@ class ModuleAnalysis(TabularFlow):
                 # `self.logger` in a LightningModule: an attribute the base class provides.
                 kind = self.sinks.attribute_type(f"{parent}.{attr}")
                 if kind:
-                    return Value(kind="tracker", api=kind, label=dotted(node))
+                    return Value(kind="tracker", api=kind, label=text)
             return Value(name=attr, owner=base.label, label=f"self.{attr}")
         if base.kind == "frame":
             if attr in frames.AGGREGATES:
                 return UNKNOWN
+            if attr in BUNCH_FRAMES and base.source:
+                return base  # `fetch_openml("adult").frame`: the loader's rows
             if attr in base.columns:
                 return Value(
                     name=attr,
@@ -593,17 +731,18 @@ class ModuleAnalysis(TabularFlow):
             # a row: `row.email` of `for row in users.itertuples()`
             return Value(name=attr, owner=base.owner or base.label, params=base.params)
         if base.kind in ("records", "mapping", "table", "dataset", "list"):
-            return base.with_(api=attr, kind=base.kind + "_method")
+            return base.with_(api=attr, kind=METHOD_KINDS[base.kind])
         if base.masked:
             return MASKED
-        owner = base.name or base.label or dotted(node.value)
-        return Value(
-            name=attr,
-            owner=owner,
-            params=base.params,
-            label=dotted(node),
-            origin=base.origin,
-        )
+        owner = base.name or base.label or base_text
+        return Value(name=attr, owner=owner, params=base.params, label=text, origin=base.origin)
+
+    def module_attribute(self, ref: ProjectName, attr: str) -> Value:
+        """`pkg.mod.f` of `import pkg.mod`: a member of the module, or a submodule."""
+        inner = f"{ref.module}.{attr}" if ref.module else attr
+        if self.project.is_module(inner, ref.level):
+            return Value(kind="module", ref=ProjectName(inner, ref.level))
+        return self.resolve(ProjectName(ref.module, ref.level, attr))
 
     def eval_fstring(self, node: cst.FormattedString, scope: Scope) -> Value:
         parts: list[Value] = []
@@ -625,11 +764,7 @@ class ModuleAnalysis(TabularFlow):
                 inner = self.eval(element.value, scope)
                 if inner.kind == "mapping" and inner.entries is not None:
                     entries.extend(inner.entries)
-        return self.mapping(entries)
-
-    def mapping(self, entries: list[Entry]) -> Value:
-        params = merge_params(*(e.value for e in entries))
-        return Value(kind="mapping", entries=tuple(entries), params=params)
+        return mapping_of(entries)
 
     def eval_list(self, node: cst.List | cst.Tuple | cst.Set, scope: Scope) -> Value:
         values = [self.eval(el.value, scope) for el in node.elements]
@@ -649,9 +784,9 @@ class ModuleAnalysis(TabularFlow):
         base = self.eval(node.value, scope)
         if base.kind == "frame_method" and base.api in ("loc", "iloc"):
             base = base.with_(kind="frame", api=None)
-            return self.index_frame(base, node, scope, loc=True)
+            return self.tables.index_frame(base, node, scope, loc=True)
         if base.kind == "frame":
-            return self.index_frame(base, node, scope, loc=False)
+            return self.tables.index_frame(base, node, scope, loc=False)
         key, _ = self.subscript_key(node, scope)
         for element in node.slice:
             if isinstance(element.slice, cst.Slice):
@@ -672,13 +807,6 @@ class ModuleAnalysis(TabularFlow):
             return Value(name=key.text, owner=owner, params=base.params, label=dotted(node.value))
         return Value(params=base.params) if base.params else UNKNOWN
 
-    def string_items(self, value: Value) -> list[str] | None:
-        if value.kind == "list" and value.items and all(v.text is not None for v in value.items):
-            return [v.text for v in value.items if v.text is not None]
-        if value.kind == "literal" and value.text is not None:
-            return [value.text]
-        return None
-
     def element_of(self, iterable: Value) -> Value:
         """One element of what a loop or comprehension iterates over (a row keeps its owner)."""
         if iterable.kind in ("records", "frame"):
@@ -690,6 +818,9 @@ class ModuleAnalysis(TabularFlow):
             )
         if iterable.masked:
             return MASKED
+        trackers = iterable.items and all(v.kind in ("api", "tracker") for v in iterable.items)
+        if iterable.kind == "list" and trackers:
+            return join_all(list(iterable.items))  # `for backend in (wandb, mlflow)`
         if iterable.kind == "list" and len(iterable.items) == 1 and iterable.items[0].name:
             return iterable.items[0]  # `[r["user_id"] for r in rows]`: each is a user id
         return Value(params=iterable.params) if iterable.params else UNKNOWN
@@ -736,14 +867,41 @@ class ModuleAnalysis(TabularFlow):
     def eval_call(self, node: cst.Call, scope: Scope) -> Value:
         func = self.eval(node.func, scope)
         args = self.eval_args(node.args, scope)
+        call = CallArguments(node, args)
+        dynamic = self.dynamic_import(last_name(node.func), call)
+        if dynamic is not None:
+            return dynamic
         if func.kind == "api" and func.api:
             return self.call_api(func.api, node, args, scope)
         if func.kind == "tracker" and func.api:
             return func
         if func.kind == "frame_method" and func.api:
-            return self.frame_method(func, func.api, node, args, scope)
-        if func.kind in CONTAINER_METHODS:
-            return self.container_method(func, node, args, scope)
+            if func.api in frames.WRITERS:
+                self.note_written(func, call)
+            if func.api == "get":
+                key = call.first(("key",))
+                if key is not None and key.text is not None:
+                    return self.tables.column(func.with_(kind="frame", api=None), key.text)
+            return self.tables.frame_method(func, func.api, call, scope)
+        if func.kind == "function" and isinstance(func.ref, FunctionSummary):
+            return self.apply(func.ref, call)
+        if func.kind == "function" and isinstance(func.ref, ClassSummary):
+            init = func.ref.methods.get("__init__")
+            if init is not None:
+                self.apply(init, call)
+            return Value(kind="instance", ref=func.ref, label=func.ref.name)
+        if func.kind == "method" and isinstance(func.ref, FunctionSummary):
+            return self.apply(func.ref, call)
+        if func.kind == "getter" and func.text is not None and args:
+            return self.item(args[0], func.text, node.args[0].value)
+        if func.kind == "cursor":
+            return self.cursor_method(func, call, scope)
+        if func.kind == "mapping_method" and func.api == "get" and args and args[0].text:
+            return self.item(func.with_(kind="mapping", api=None), args[0].text, None)
+        if func.kind == "mapping_method" and func.api == "values" and func.entries:
+            return Value(kind="list", items=tuple(e.value for e in func.entries))
+        if func.kind in CONTAINER_OF_METHOD:
+            return self.tables.container_method(func, call, scope)
         name = last_name(node.func)
         if isinstance(node.func, cst.Name) and scope.lookup(node.func.value) is None:
             info = self.functions.get(node.func.value)
@@ -752,6 +910,11 @@ class ModuleAnalysis(TabularFlow):
             builtin = self.call_builtin(node.func.value, node, args)
             if builtin is not None:
                 return builtin
+            if node.func.value in self.class_attrs:
+                constructor = self.methods.get((node.func.value, "__init__"))
+                if constructor is not None:
+                    self.call_function(constructor, node, args, scope, method=True)
+                return Value(kind="instance", label=node.func.value)
         if func.kind == "method" and func.label and func.api:
             info = self.methods.get((func.label, func.api))
             if info is not None:
@@ -772,11 +935,91 @@ class ModuleAnalysis(TabularFlow):
                 return MASKED
             if name == "sub" and self.is_redacting_sub(node, pattern_object=True):
                 return MASKED
+            if name in frames.WRITERS and receiver.params:  # a parameter written to a file
+                self.note_written(receiver, call)
+            if name == "get" and args and args[0].text is not None and receiver.kind != "api":
+                return self.item(receiver, args[0].text, node.func.value)
             if name in frames.STRING_KEEPERS and (receiver.name or receiver.params):
                 return receiver
+            if name in SQL_RUNNERS:
+                ran = self.run_sql(name, call, node.func.value, scope)
+                if ran is not None:
+                    return ran
         return Value(params=merge_params(func, *args)) if self.function else UNKNOWN
 
+    def dynamic_import(self, name: str | None, call: CallArguments) -> Value | None:
+        """`importlib.import_module("mlflow")`, `__import__("wandb")`, `guard_import("mlflow")`."""
+        if name not in DYNAMIC_IMPORTERS:
+            return None
+        module = call.first(("name", "module_name", "module"))
+        text = module.text if module is not None else None
+        if not text or text.split(".")[0] not in self.sinks.modules:
+            return None
+        if name == "__import__":
+            text = text.split(".")[0]  # `__import__("a.b")` returns `a`
+        return Value(kind="api", api=text)
+
+    def item(self, base: Value, key: str, base_node: cst.BaseExpression | None) -> Value:
+        """`base[key]`, `base.get(key)`, `itemgetter(key)(base)`: one item read by its key."""
+        if base.kind == "frame":
+            return self.tables.column(base, key)
+        if base.kind == "mapping" and base.entries is not None:
+            for entry in reversed(base.entries):
+                if entry.key == key:
+                    return entry.value
+        if base.masked:
+            return MASKED
+        if base.kind == "table":
+            return UNKNOWN
+        row_owner = base.owner if base.kind == "mapping" else None
+        base_text = dotted(base_node) if base_node is not None else None
+        owner = row_owner or base.name or base.label or base_text
+        return Value(name=key, owner=owner, params=base.params, label=base_text)
+
+    def note_written(self, frame: Value, call: CallArguments) -> None:
+        """`df.to_parquet("exports/x.parquet")`: remember what went into the file."""
+        text = constant_text(call.first(("path_or_buf", "path", "excel_writer", "path_or_buffer")))
+        if text:
+            self.written[text] = frame.with_(kind="frame", api=None)
+
+    def run_sql(
+        self, name: str, call: CallArguments, receiver_node: cst.BaseExpression, scope: Scope
+    ) -> Value | None:
+        """`cursor.execute(sql)`, `spark.sql(sql)`: rows of the tables the SQL reads."""
+        text = constant_text(call.first(("sql", "query", "statement", "sqlQuery")))
+        if not text:
+            return None
+        columns = select_columns(text)
+        source = personal_source(text)
+        if source is None and columns is None:
+            return None
+        rows = Value(
+            kind="frame" if name == "sql" else "cursor",
+            columns=tuple(columns or ()),
+            open_columns=columns is None,
+            source=source,
+            origin=call.call,
+        )
+        receiver = dotted(receiver_node)
+        if rows.kind == "cursor" and receiver and "." not in receiver:
+            scope.bind(receiver, rows.with_(label=receiver))  # `cur.execute(q); cur.fetchall()`
+        return rows
+
+    def cursor_method(self, cursor: Value, call: CallArguments, scope: Scope) -> Value:
+        """`fetchall()` gives records, `fetchone()` one row, of what the cursor ran."""
+        method = cursor.api or ""
+        rows = cursor.with_(api=None, label=cursor.source)
+        if method in CURSOR_ROWS:
+            return rows.with_(kind="records")
+        if method in CURSOR_ROW:
+            return rows.with_(kind="mapping", owner=cursor.source)
+        if method in SQL_RUNNERS:
+            return self.run_sql(method, call, call.call.func, scope) or UNKNOWN
+        return UNKNOWN
+
     def call_builtin(self, name: str, node: cst.Call, args: list[Value]) -> Value | None:
+        if name == "getattr" and len(args) >= 2 and args[1].text is not None:
+            return self.attribute(args[0], args[1].text, node.args[0].value)
         if name in ("dict",):
             entries: list[Entry] = []
             if args and args[0].kind == "mapping" and args[0].entries is not None:
@@ -789,7 +1032,7 @@ class ModuleAnalysis(TabularFlow):
                 return args[0]
             if args and args[0].masked:
                 return MASKED
-            return self.mapping(entries)
+            return mapping_of(entries)
         if name in ("list", "tuple", "sorted") and args:
             return args[0]
         if name in ("str", "repr") and args:
@@ -853,7 +1096,7 @@ class ModuleAnalysis(TabularFlow):
         signature = self.sinks.signature(api)
         kind = self.sinks.object_type(api)
         if api in self.sinks.table_types or kind in self.sinks.table_types:
-            return self.make_table(node, args, signature)
+            return self.tables.make_table(CallArguments(node, args), signature)
         if signature is not None:
             self.sink_call(api, signature, node, args)
         if kind:
@@ -861,7 +1104,7 @@ class ModuleAnalysis(TabularFlow):
         if api in self.sinks.media_types:
             return Value(kind="media", media=True)
         if api in self.sinks.dataset_wrappers:
-            inner = self.first_arg(node, args, ("df", "data", "dataset"))
+            inner = CallArguments(node, args).first(("df", "data", "dataset"))
             if inner is not None and inner.kind == "frame":
                 return inner.with_(kind="dataset")
             return UNKNOWN
@@ -873,27 +1116,20 @@ class ModuleAnalysis(TabularFlow):
         if api in ("copy.copy", "copy.deepcopy") and args:
             return args[0]
         if api in HF_LOADERS:
-            return self.hf_dataset(node, args)
+            return self.tables.hf_dataset(CallArguments(node, args))
         frame_name = frames.frame_api(api)
         if frame_name is not None:
-            return self.frame_function(frame_name, node, args)
+            return self.tables.frame_function(frame_name, CallArguments(node, args))
         if api in ("json.dumps", "json.loads") and args:
             return args[0]
+        if api in GETTERS and len(args) == 1 and args[0].text is not None:
+            return Value(kind="getter", text=args[0].text)
+        if api in SQL_TEXT and args:
+            return args[0]
+        dataset = self.tables.dataset_loader(api, CallArguments(node, args))
+        if dataset is not None:
+            return dataset
         return UNKNOWN
-
-    def first_arg(self, node: cst.Call, args: list[Value], keywords: Sequence[str]) -> Value | None:
-        for arg, value in zip(node.args, args, strict=False):
-            if arg.keyword is None and not arg.star:
-                return value
-            if arg.keyword is not None and arg.keyword.value in keywords:
-                return value
-        return None
-
-    def keyword(self, node: cst.Call, args: list[Value], name: str) -> Value | None:
-        for arg, value in zip(node.args, args, strict=False):
-            if arg.keyword is not None and arg.keyword.value == name:
-                return value
-        return None
 
     def register_redaction(self, redaction: Redaction, tracker: str, node: cst.Call) -> None:
         """A call that registers redaction for `tracker` when its argument at the path is set.
@@ -912,16 +1148,7 @@ class ModuleAnalysis(TabularFlow):
                 self.ctx.suppressed_functions.add(name)
         self.ctx.redacted_trackers.add(tracker)
 
-    # ------------------------------------------------------------ tabular data
-    def constant_text(self, value: Value | None) -> str | None:
-        if value is None:
-            return None
-        if value.text is not None:
-            return value.text
-        if value.kind == "fstring":
-            return "".join(p.text or " " for p in value.items)
-        return None
-
+    # ------------------------------------------------------- project functions
     def call_function(
         self,
         info: FunctionInfo,
@@ -930,67 +1157,78 @@ class ModuleAnalysis(TabularFlow):
         scope: Scope,
         method: bool = False,
     ) -> Value:
+        """A call of a function or method of this module: analysed first if need be."""
         if info.state == "new" and not self.quiet:
             self.analyse_function(info, self.module_scope)
-        result = self.returned(info)
-        if self.quiet or not info.uses:
-            return result
-        params = list(info.params)
-        if method and params and params[0] in ("self", "cls"):
-            params = params[1:]
-        bound: dict[str, tuple[Value, cst.BaseExpression]] = {}
-        for index, (arg, value) in enumerate(zip(node.args, args, strict=False)):
-            if arg.star:
-                continue
-            if arg.keyword is not None:
-                bound[arg.keyword.value] = (value, arg.value)
-            elif index < len(params):
-                bound[params[index]] = (value, arg.value)
-        saved = self.via
-        self.via = (*self.via, info.node.name.value)
-        try:
-            for use in info.uses:
-                if use.param not in bound:
-                    continue
-                value, value_node = bound[use.param]
-                item = use.item
-                self.dispatch(
-                    LoggedItem(
-                        sink=item.sink,
-                        shape=item.shape,
-                        value=value,
-                        value_node=value_node,
-                        key=item.key,
-                        key_node=None,
-                        key_value=None,
-                        owner_key=item.owner_key,
-                        via=self.via + item.via,
-                    ),
-                    expand=item.shape == "mapping",
-                )
-        finally:
-            self.via = saved
-        return result
+        return self.apply(self.summary_of(info), CallArguments(node, args))
 
     @staticmethod
-    def returned(info: FunctionInfo) -> Value:
-        """What a call of a module function gives.
+    def summary_of(info: FunctionInfo) -> FunctionSummary:
+        """What callers see of a function of this module (nodes kept: same tree)."""
+        name = info.node.name.value
+        params = info.params
+        if info.class_name and params and params[0] in ("self", "cls"):
+            params = params[1:]
+        sinks = tuple(
+            ParamSink(use.param, u.sink, u.shape, u.key, u.owner_key, u.via)
+            for use in info.uses
+            for u in (use.item,)
+        )
+        # A function still being analysed (recursion) returns nothing known yet.
+        result = returned(info.returns) if info.state == "done" else None
+        return FunctionSummary(name, params, sinks, result, masker=is_masker_name(name))
 
-        Its one returned value, when that depends on none of its parameters: a
-        loader's `pd.read_csv("customers.csv")`, a dict it builds from globals.
-        A value derived from a parameter stands for whatever the caller passes
-        (a masked argument included), so it stays unknown, as does a function
-        with several returns or one still being analysed (recursion).
-        """
-        if is_masker_name(info.node.name.value):
+    def apply(self, summary: FunctionSummary, call: CallArguments) -> Value:
+        """A call of a summarised function: its parameters' sinks see the arguments,
+        and its return value is given in terms of them."""
+        bound = call.bind(summary.params)
+        if summary.sinks and not self.quiet:
+            saved = self.via
+            self.via = (*self.via, summary.name)
+            try:
+                for sink in summary.sinks:
+                    if sink.param not in bound:
+                        continue
+                    value, value_node = bound[sink.param]
+                    item = LoggedItem(
+                        sink=sink.sink,
+                        shape=sink.shape,
+                        value=value,
+                        value_node=value_node,
+                        key=sink.key,
+                        owner_key=sink.owner_key,
+                        via=self.via + sink.via,
+                    )
+                    self.dispatch(item, expand=sink.shape == "mapping")
+            finally:
+                self.via = saved
+        if summary.masker:
             return MASKED
-        if info.state != "done" or not info.returns:
-            return UNKNOWN
-        if all(v.masked for v in info.returns):
-            return MASKED
-        if len(info.returns) == 1 and not info.returns[0].params:
-            return info.returns[0]
-        return UNKNOWN
+        if summary.returns is None:
+            return Value(params=merge_params(*call.values)) if self.function else UNKNOWN
+        return instantiate(summary.returns, {p: v for p, (v, _) in bound.items()})
+
+    def summary(self, path: str) -> ModuleSummary:
+        """This module as other modules of the project see it (after `run`)."""
+        out = ModuleSummary(path)
+        for name, info in self.functions.items():
+            out.functions[name] = exported(self.summary_of(info))
+        for class_name, attrs in self.class_attrs.items():
+            cls = ClassSummary(class_name, fields=self.class_fields.get(class_name, ()))
+            cls.attrs = {k: portable(v) for k, v in attrs.items()}
+            for (owner, name), info in self.methods.items():
+                if owner == class_name:
+                    cls.methods[name] = exported(self.summary_of(info))
+            out.classes[class_name] = cls
+        for name, value in self.module_scope.names.items():
+            ref = value.ref
+            if value.kind == "function" and isinstance(ref, ProjectName) and ref.name:
+                where = self.project.locate(ref.module, ref.level)
+                if where is not None:
+                    out.reexports[name] = (where, ref.name)
+            elif value.kind not in ("unknown", "self", "method", "function", "module"):
+                out.names[name] = portable(value)
+        return out
 
     # ------------------------------------------------------------------ sinks
     def sink_call(self, api: str, signature: Signature, node: cst.Call, args: list[Value]) -> None:
@@ -1001,7 +1239,7 @@ class ModuleAnalysis(TabularFlow):
         if any(p.shape == "columns" for p in signature.params):
             # `log_table(key, columns=[...], data=rows)`: the columns name the rows' fields,
             # so the arguments are one table, as for `wandb.Table(...)`.
-            table = self.make_table(node, args, signature)
+            table = self.tables.make_table(CallArguments(node, args), signature)
             if table.columns or table.open_columns or table.source:
                 self.dispatch(LoggedItem(api, "table", table, node))
             tabular = ("table", "records", "columns")
@@ -1024,8 +1262,11 @@ class ModuleAnalysis(TabularFlow):
                 )
             elif param.shape in ("table", "records", "columns"):
                 self.dispatch(LoggedItem(api, "table", arg_value, arg.value))
-            elif param.shape in ("text", "path"):
-                self.dispatch(LoggedItem(api, param.shape, arg_value, arg.value, key=param.name))
+            elif param.shape == "path":
+                uploaded = self.uploaded_file(arg_value)
+                self.dispatch(LoggedItem(api, "path", uploaded, arg.value, key=param.name))
+            elif param.shape == "text":
+                self.dispatch(LoggedItem(api, "text", arg_value, arg.value, key=param.name))
         if key is not None or value is not None:
             key_value, key_node = key if key is not None else (UNKNOWN, None)
             val, val_node = value if value is not None else (UNKNOWN, None)
@@ -1042,12 +1283,31 @@ class ModuleAnalysis(TabularFlow):
                 )
             )
 
+    def uploaded_file(self, path: Value) -> Value:
+        """A path to upload; when a DataFrame was written to it, what that frame held."""
+        written = self.written.get(constant_text(path) or "")
+        if written is None:
+            return path
+        if written.params:  # a parameter of this function: its callers' frames are uploaded
+            return written.with_(text=constant_text(path))
+        return path.with_(
+            columns=written.personal_candidates,
+            source=written.source,
+            origin=written.origin,
+            label=written.label,
+            masked=written.masked,
+            open_columns=written.open_columns and not written.dropped_personal,
+        )
+
     def dispatch(self, item: LoggedItem, expand: bool = False) -> None:
         if self.quiet:
             return
         nested = expand or item.shape == "item"
         if nested and item.value.kind == "mapping" and item.value.entries is not None:
             for entry in item.value.entries:
+                key_node = entry.key_node
+                if key_node is None and entry.value_node is None:
+                    key_node = item.anchor  # built in another function: report at the call
                 self.dispatch(
                     LoggedItem(
                         sink=item.sink,
@@ -1055,7 +1315,7 @@ class ModuleAnalysis(TabularFlow):
                         value=entry.value,
                         value_node=entry.value_node,
                         key=entry.key,
-                        key_node=entry.key_node,
+                        key_node=key_node,
                         key_value=entry.key_value,
                         owner_key=item.key,
                         via=item.via,
@@ -1065,10 +1325,33 @@ class ModuleAnalysis(TabularFlow):
         emitted = False
         for rule in self.rules:
             emitted = rule.on_item(item, self.ctx) or emitted
-        if emitted or self.function is None or self.via:
+        if emitted or self.function is None:
             return
         params = item.value.params
         direct = item.value.name in params if item.value.name else False
         if params and (direct or item.value.kind in ("table", "frame", "records", "mapping")):
             for param in params:
                 self.function.uses.append(ParamUse(param, item))
+
+
+def exported(summary: FunctionSummary) -> FunctionSummary:
+    """A function summary without syntax nodes, for other modules."""
+    if summary.returns is not None:
+        summary.returns = portable(summary.returns)
+    return summary
+
+
+def record_fields(node: cst.ClassDef) -> tuple[str, ...] | None:
+    """The fields of a TypedDict / NamedTuple / pydantic model / dataclass; None otherwise."""
+    bases = {last_name(b.value) for b in node.bases}
+    decorators = {dotted(d.decorator) or last_name(d.decorator) for d in node.decorators}
+    if not (bases & RECORD_BASES or decorators & RECORD_DECORATORS):
+        return None
+    fields: list[str] = []
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    fields.append(small.target.value)
+    return tuple(fields)

@@ -132,6 +132,9 @@ class RuleContext:
     # The function being analysed and the module (for rules that follow values themselves).
     current_function_node: cst.FunctionDef | None = None
     module: cst.Module | None = None
+    # Parameters typed with a record of the project (TypedDict, dataclass, pydantic,
+    # NamedTuple): function -> parameter -> its fields. Filled by the analysis.
+    record_params: dict[cst.FunctionDef, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def redaction_registered(self, tracker: str) -> bool:
         """Config says so, this module registers it for `tracker`, or a project module it

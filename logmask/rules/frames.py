@@ -111,6 +111,10 @@ AGGREGATES = frozenset(
 )
 
 # Methods that apply a function to each element: masked when the function masks.
+# DataFrame methods that write the frame to a file (`PII402` when that file is uploaded).
+WRITERS = frozenset(
+    {"to_csv", "to_parquet", "to_json", "to_excel", "to_feather", "to_pickle", "to_orc"}
+)
 ELEMENTWISE = frozenset({"map", "apply", "applymap", "transform", "pipe", "agg"})
 # String methods that keep a value's meaning (and so its evidence).
 STRING_KEEPERS = frozenset(

@@ -34,11 +34,16 @@ class RunsAndUploads(Rule):
                 self.logs_data = True
             return False
         value = item.value
+        if item.anchor is None or value.masked:
+            return False
+        written = value.kind == "frame" or value.source is not None or bool(value.columns)
+        if written and self.written_personal(item, value, ctx):
+            return True
         text = value.text
         if text is None and value.kind == "fstring":
             text = " ".join(p.text for p in value.items if p.text)
         source = personal_source(text) if text else None
-        if source is None or item.anchor is None:
+        if source is None:
             return False
         return ctx.report(
             "PII402",
@@ -46,6 +51,27 @@ class RunsAndUploads(Rule):
             f"{item.where} uploads a file whose name suggests personal data ('{source}'); "
             "mask its content before uploading",
             "medium",
+        )
+
+    @staticmethod
+    def written_personal(item: LoggedItem, value: Value, ctx: RuleContext) -> bool:
+        """The file was written from a DataFrame (`df.to_parquet(path)`): its data decides."""
+        assert item.anchor is not None
+        frame = f"DataFrame '{value.label}'" if value.label else "a DataFrame"
+        personal = [c for c in value.columns if ctx.classify(c, owner=value.source)]
+        if personal:
+            columns = ", ".join(f"'{c}'" for c in personal)
+            what = f"{frame}{{origin}} with personal columns {columns}"
+        elif value.source and value.open_columns:
+            what = f"{frame} read from a '{value.source}' source{{origin}}"
+        else:
+            return False
+        return ctx.report(
+            "PII402",
+            item.anchor,
+            f"{item.where} uploads a file written from {what}; mask it before writing",
+            "medium",
+            origin=value.origin,
         )
 
     def on_module_end(self, ctx: RuleContext) -> None:

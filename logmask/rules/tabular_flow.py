@@ -1,6 +1,7 @@
 """How tabular data flows through a module: DataFrames, tables, records, datasets.
 
-Mixed into `ModuleAnalysis`: these methods compute the `Value` of calls and
+A component of `ModuleAnalysis` (which it reaches only through the small
+`Evaluator` protocol): these methods compute the `Value` of calls and
 subscripts on tabular data (their known columns, source and masked columns),
 consulting the data tables in `frames.py`.
 """
@@ -9,14 +10,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol
 
 import libcst as cst
 
+from logmask.evidence.datasets import people_dataset
 from logmask.evidence.sources import personal_source
 from logmask.rules import frames
+from logmask.rules.arguments import CallArguments
+from logmask.rules.base import RuleContext
 from logmask.rules.sinks import Signature
-from logmask.rules.syntax import dotted
-from logmask.rules.values import UNKNOWN, Entry, Scope, Value, merge_params
+from logmask.rules.values import (
+    CONTAINER_OF_METHOD,
+    UNKNOWN,
+    Entry,
+    Scope,
+    Value,
+    constant_text,
+    mapping_of,
+    merge_params,
+    string_items,
+)
+
+
+class Evaluator(Protocol):
+    """What the tabular component needs from the analysis that owns it."""
+
+    ctx: RuleContext
+
+    def eval(self, node: cst.CSTNode, scope: Scope) -> Value: ...
+
+    def is_masker_ref(self, node: cst.CSTNode, scope: Scope) -> bool: ...
+
 
 SELECT = re.compile(r"^\s*select\s+(?:distinct\s+)?(?P<columns>.+?)\s+from\s", re.I | re.S)
 
@@ -39,6 +64,9 @@ def select_columns(sql: str) -> list[str] | None:
 class TabularFlow:
     """The DataFrame / table / records part of the module analysis."""
 
+    def __init__(self, host: Evaluator) -> None:
+        self.host = host
+
     def index_frame(self, frame: Value, node: cst.Subscript, scope: Scope, loc: bool) -> Value:
         elements = list(node.slice)
         if loc:
@@ -47,20 +75,25 @@ class TabularFlow:
             elements = elements[1:]
         if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
             return frame
-        key = self.eval(elements[0].slice.value, scope)
+        key = self.host.eval(elements[0].slice.value, scope)
         if frame.splits and key.text is not None:
             return frame.with_(splits=False)  # a split: ds["train"]
         if key.text is not None:
-            return Value(
-                name=key.text,
-                owner=frame.label,
-                masked=frame.masked or key.text in frame.masked_columns,
-                params=frame.params,
-            )
-        names = self.string_items(key)
+            return self.column(frame, key.text)
+        names = string_items(key)
         if names is not None:
             return self.project(frame, names)
         return frame
+
+    @staticmethod
+    def column(frame: Value, name: str) -> Value:
+        """One column of a frame: `df["email"]`, `df.get("email")`."""
+        return Value(
+            name=name,
+            owner=frame.label,
+            masked=frame.masked or name in frame.masked_columns,
+            params=frame.params,
+        )
 
     def project(self, frame: Value, names: Sequence[str]) -> Value:
         return frame.with_(
@@ -71,13 +104,13 @@ class TabularFlow:
         )
 
     def drop_columns(self, frame: Value, names: Sequence[str]) -> Value:
-        dropped_personal = any(self.ctx.classifier.classify(n) is not None for n in names)
+        dropped_personal = any(self.host.ctx.classifier.classify(n) is not None for n in names)
         return frame.with_(
             columns=tuple(c for c in frame.columns if c not in names),
             dropped_personal=frame.dropped_personal or dropped_personal,
         )
 
-    def make_table(self, node: cst.Call, args: list[Value], signature: Signature | None) -> Value:
+    def make_table(self, call: CallArguments, signature: Signature | None) -> Value:
         columns: tuple[str, ...] = ()
         open_columns = False
         source = None
@@ -86,20 +119,12 @@ class TabularFlow:
         masked_columns: frozenset[str] = frozenset()
         dropped = False
         label: str | None = None
-        origin: cst.CSTNode = node
-        for index, (arg, value) in enumerate(
-            (a, v) for a, v in zip(node.args, args, strict=False) if not a.star
-        ):
-            param = (
-                signature.bind(index, arg.keyword.value if arg.keyword else None)
-                if signature
-                else None
-            )
-            if param is None:
-                continue
+        origin: cst.CSTNode = call.call
+        bound = call.by_signature(signature) if signature is not None else iter(())
+        for param, _, value in bound:
             params |= value.params
             if param.shape == "columns":
-                names = self.string_items(value)
+                names = string_items(value)
                 if names is not None:
                     columns = tuple(names)
                 else:
@@ -131,12 +156,12 @@ class TabularFlow:
             media=True,
         )
 
-    def frame_function(self, name: str, node: cst.Call, args: list[Value]) -> Value:
+    def frame_function(self, name: str, call: CallArguments) -> Value:
         if name in frames.FRAME_CONSTRUCTORS:
-            data = self.first_arg(node, args, ("data",))
-            columns = self.keyword(node, args, "columns")
-            names = self.string_items(columns) if columns is not None else None
-            frame = Value(kind="frame", origin=node)
+            data = call.first(("data",))
+            columns = call.keyword("columns")
+            names = string_items(columns) if columns is not None else None
+            frame = Value(kind="frame", origin=call.call)
             if data is not None:
                 if data.masked:
                     return frame.with_(masked=True)
@@ -157,41 +182,48 @@ class TabularFlow:
                 frame = frame.with_(columns=tuple(names), open_columns=False)
             return frame
         if frames.is_reader(name):
-            target = self.first_arg(
-                node, args, ("filepath_or_buffer", "path", "sql", "io", "source")
-            )
-            text = self.constant_text(target)
+            target = call.first(("filepath_or_buffer", "path", "sql", "io", "source"))
+            text = constant_text(target)
             source = personal_source(text) if text else None
-            usecols = self.keyword(node, args, "usecols") or self.keyword(node, args, "columns")
-            names = self.string_items(usecols) if usecols is not None else None
+            usecols = call.keyword("usecols") or call.keyword("columns")
+            names = string_items(usecols) if usecols is not None else None
             if names is None and text:
                 names = select_columns(text)
             if names is not None:
-                return Value(kind="frame", columns=tuple(names), source=source, origin=node)
+                return Value(kind="frame", columns=tuple(names), source=source, origin=call.call)
             if source is None:
                 return UNKNOWN
-            return Value(kind="frame", open_columns=True, source=source, origin=node)
+            return Value(kind="frame", open_columns=True, source=source, origin=call.call)
         if name in frames.FRAME_PASSTHROUGH:
-            data = self.first_arg(node, args, ("data", "df"))
+            data = call.first(("data", "df"))
             if data is not None and data.kind == "frame":
                 return data.with_(open_columns=True)
         if name in frames.COMBINERS:
-            parts = [a for a in args if a.kind in ("frame", "dataset")]
-            for value in args:
+            parts = [a for a in call.values if a.kind in ("frame", "dataset")]
+            for value in call.values:
                 if value.kind == "frames":
                     parts.extend(value.items)
             if parts:
                 return self.union(parts)
         return UNKNOWN
 
-    def hf_dataset(self, node: cst.Call, args: list[Value]) -> Value:
+    @staticmethod
+    def dataset_loader(api: str, call: CallArguments) -> Value | None:
+        """`fetch_openml("adult")`: a listed library dataset whose rows are people."""
+        name = call.first(("name", "dataset"))
+        found = people_dataset(api, name.text if name is not None else None)
+        if found is None:
+            return None
+        return Value(kind="frame", columns=found.columns, source=found.people, origin=call.call)
+
+    def hf_dataset(self, call: CallArguments) -> Value:
         """`load_dataset("csv", data_files="customers.csv")`: rows from a personal source."""
-        texts = [self.constant_text(self.keyword(node, args, "data_files"))]
-        texts.append(self.constant_text(self.first_arg(node, args, ("path",))))
+        texts = [constant_text(call.keyword("data_files"))]
+        texts.append(constant_text(call.first(("path",))))
         source = next((personal_source(t) for t in texts if t and personal_source(t)), None)
         if source is None:
             return UNKNOWN
-        return Value(kind="frame", open_columns=True, source=source, origin=node, splits=True)
+        return Value(kind="frame", open_columns=True, source=source, origin=call.call, splits=True)
 
     def union(self, parts: Sequence[Value]) -> Value:
         columns: list[str] = []
@@ -210,47 +242,39 @@ class TabularFlow:
             params=merge_params(*parts),
         )
 
-    def frame_method(
-        self, frame: Value, method: str, node: cst.Call, args: list[Value], scope: Scope
-    ) -> Value:
+    def frame_method(self, frame: Value, method: str, call: CallArguments, scope: Scope) -> Value:
         frame = frame.with_(kind="frame", api=None)
-        result = self.frame_method_result(frame, method, node, args, scope)
-        inplace = self.arg_node(node, "inplace")
-        receiver = dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        result = self.frame_method_result(frame, method, call, scope)
+        inplace = call.keyword_node("inplace")
+        receiver = call.receiver
         if receiver and "." not in receiver:
             if isinstance(inplace, cst.Name) and inplace.value == "True":
                 scope.bind(receiver, result.with_(label=frame.label))
                 return UNKNOWN
             if method == "pop":
-                key = self.first_arg(node, args, ("item",))
+                key = call.first(("item",))
                 if key is not None and key.text is not None:
                     scope.bind(receiver, self.drop_columns(frame, [key.text]))
                     return Value(name=key.text, owner=frame.label)
         return result
 
-    def arg_node(self, node: cst.Call, keyword: str) -> cst.BaseExpression | None:
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == keyword:
-                return arg.value
-        return None
-
     def frame_method_result(
-        self, frame: Value, method: str, node: cst.Call, args: list[Value], scope: Scope
+        self, frame: Value, method: str, call: CallArguments, scope: Scope
     ) -> Value:
         if method in frames.SAME_COLUMNS:
             return frame
         if method in frames.PROJECTIONS:
-            chosen = self.first_arg(node, args, ("items",))
-            names = self.string_items(chosen) if chosen is not None else None
+            chosen = call.first(("items",))
+            names = string_items(chosen) if chosen is not None else None
             return self.project(frame, names) if names is not None else frame
         if method in frames.DROPS:
-            chosen = self.keyword(node, args, "columns")
+            chosen = call.keyword("columns")
             if chosen is None:
-                chosen = self.first_arg(node, args, ("labels",))
-            names = self.string_items(chosen) if chosen is not None else None
+                chosen = call.first(("labels",))
+            names = string_items(chosen) if chosen is not None else None
             return self.drop_columns(frame, names) if names is not None else frame
         if method in frames.RENAMES:
-            mapping = self.keyword(node, args, "columns") or self.first_arg(node, args, ("mapper",))
+            mapping = call.keyword("columns") or call.first(("mapper",))
             if mapping is not None and mapping.kind == "mapping" and mapping.entries is not None:
                 renames = {e.key: e.value.text for e in mapping.entries if e.key and e.value.text}
                 return frame.with_(columns=tuple(renames.get(c, c) for c in frame.columns))
@@ -258,7 +282,7 @@ class TabularFlow:
         if method in frames.ASSIGNS:
             columns = list(frame.columns)
             masked = set(frame.masked_columns)
-            for arg, value in zip(node.args, args, strict=False):
+            for arg, value in call.args:
                 if arg.keyword is None:
                     continue
                 key = arg.keyword.value
@@ -270,34 +294,32 @@ class TabularFlow:
                     masked.discard(key)
             return frame.with_(columns=tuple(columns), masked_columns=frozenset(masked))
         if method in frames.UNIONS:
-            other = self.first_arg(node, args, ("right", "other"))
+            other = call.first(("right", "other"))
             if other is not None and other.kind == "frame":
                 return self.union([frame, other])
             return frame.with_(open_columns=True)
         if method in ("iterrows", "itertuples", "items"):
             return frame.with_(kind="rows", label=frame.label or frame.source)
         if method == "to_dict":
-            orient = self.first_arg(node, args, ("orient",))
+            orient = call.first(("orient",))
             if orient is not None and orient.text in ("records", "index"):
                 return frame.with_(kind="records")
             return frame.with_(kind="records")
         if method in frames.ELEMENTWISE:
-            if node.args and self.is_masker_ref(node.args[0].value, scope):
+            if call.args and self.host.is_masker_ref(call.args[0][0].value, scope):
                 return frame.with_(masked=True)
             return UNKNOWN
         return UNKNOWN
 
-    def container_method(
-        self, container: Value, node: cst.Call, args: list[Value], scope: Scope
-    ) -> Value:
+    def container_method(self, container: Value, call: CallArguments, scope: Scope) -> Value:
         method = container.api or ""
-        kind = container.kind.removesuffix("_method")
+        kind = CONTAINER_OF_METHOD[container.kind]
         value = container.with_(kind=kind, api=None)
-        receiver = dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        receiver = call.receiver
         if kind == "list" and not value.items and method in ("append", "extend", "insert"):
             kind, value = "records", value.with_(kind="records")
         if kind == "records" and method in ("append", "extend", "insert") and receiver:
-            added = args[-1] if args else UNKNOWN
+            added = call.values[-1] if call.args else UNKNOWN
             columns = list(value.columns)
             if added.kind == "mapping" and added.entries is not None:
                 for e in added.entries:
@@ -308,17 +330,17 @@ class TabularFlow:
             scope.bind(receiver, value.with_(columns=tuple(columns)))
             return UNKNOWN
         if kind == "mapping" and method == "update" and receiver and value.entries is not None:
-            added = args[0] if args else UNKNOWN
+            added = call.values[0] if call.args else UNKNOWN
             new_entries = list(value.entries)
             if added.kind == "mapping" and added.entries is not None:
                 new_entries.extend(added.entries)
-            for arg, arg_value in zip(node.args, args, strict=False):
+            for arg, arg_value in call.args:
                 if arg.keyword is not None:
                     key = Value(kind="literal", text=arg.keyword.value)
                     new_entries.append(
                         Entry(arg.keyword.value, arg.keyword, arg_value, arg.value, key)
                     )
-            scope.bind(receiver, self.mapping(new_entries).with_(label=value.label))
+            scope.bind(receiver, mapping_of(new_entries).with_(label=value.label))
             return UNKNOWN
         if method in ("copy",):
             return value

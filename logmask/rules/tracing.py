@@ -142,6 +142,20 @@ class Tracing(Rule):
                     fix,
                 )
                 return
+        for name, fields in ctx.record_params.get(node, {}).items():
+            found = next(((f, e) for f in fields if (e := ctx.classify(f, owner=name))), None)
+            if found is not None and ctx.confident(found[1].confidence):
+                key, evidence = found
+                ctx.report(
+                    "PII301",
+                    node.name,
+                    f"traced function '{node.name.value}' records parameter '{name}' whose "
+                    f"field '{key}' ({evidence.term}, {evidence.category}) is personal, and "
+                    f"{redactor(tracker)} redacts it",
+                    evidence.confidence,
+                    fix,
+                )
+                return
         if self.evaluating:
             return  # an evaluation's free text is its dataset's
         for name in names:

@@ -326,11 +326,20 @@ HELPERS = [
         [],
     ),
     (
-        "several returns: unknown",
+        "several returns: their join (any of them may be what is logged)",
         H
         + "def load(train):\n"
         + '    if train:\n        return pd.read_csv("train.csv")\n'
         + '    return pd.read_csv("customers.csv")\n'
+        + LOG.replace("X", "load(True)"),
+        [(9, "PII202")],
+    ),
+    (
+        "several returns, none personal: quiet",
+        H
+        + "def load(train):\n"
+        + '    if train:\n        return pd.read_csv("train.csv")\n'
+        + '    return pd.read_csv("test.csv")\n'
         + LOG.replace("X", "load(True)"),
         [],
     ),

@@ -1,0 +1,548 @@
+"""The checked project's modules: where imports lead, and what each module does with data.
+
+`import pkg.mod`, `from pkg.mod import f`, `from . import m` and `from .m
+import f` are resolved to files the way type checkers do: relative imports
+from the importing file's package; absolute ones from the importing file's
+folder, the folder above its top-level package (the first folder up without
+an `__init__.py`), the configured `src` folders and the project root. Nothing
+is imported or run: files are read and parsed.
+
+Two questions are answered here:
+
+- `summary`: the `ModuleSummary` of an imported module (its functions'
+  parameter sinks and return values, classes, constants), computed with the
+  same module analysis that checks files, once per module content, kept in
+  memory and in `.logmask_cache/summaries/` (JSON, keyed by the content, the
+  checker and the config; valid while the modules it consulted are unchanged).
+- `reaches_tracker`: does a file that names no tracker still need checking,
+  because a name it imports from the project reaches one (`from app.tracking
+  import log_table`)? Answered with the stdlib `ast`, name by name through
+  re-exports, so that a big project's files do not all become candidates.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from logmask.rules.summaries import (
+    ClassSummary,
+    FunctionSummary,
+    ModuleSummary,
+    ParamSink,
+    ProjectName,
+)
+from logmask.rules.values import Entry, Value
+
+# A module bigger than this is neither summarised nor searched for trackers (its names
+# stay unknown): helpers are small, and parsing a framework's 200 KB core would be paid
+# by every file that imports it.
+MAX_SUMMARY_BYTES = 100_000
+MAX_REACH_DEPTH = 4
+# How many summaries may be computed inside one another (file -> helper -> helper ...):
+# every level multiplies the modules a cold run parses.
+MAX_SUMMARY_DEPTH = 3
+SUMMARY_FORMAT = 1
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)"
+    rb"|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
+    re.MULTILINE,
+)
+
+Summarise = Callable[[bytes, str, "FileProject"], ModuleSummary]
+
+
+@dataclass
+class ModuleFacts:
+    """What `ast` says about one module: how each top-level name is bound."""
+
+    candidate: bool  # names a tracker and binds one: it may log by itself
+    imports: dict[str, tuple[str, int, str | None]] = field(default_factory=dict)
+    definitions: dict[str, frozenset[str]] = field(default_factory=dict)  # name -> names used
+    trackers: set[str] = field(default_factory=set)  # names bound to a sink-reaching API
+    logs: set[str] = field(default_factory=set)  # definitions that import a tracker inside
+
+
+class ProjectIndex:
+    """The modules of the project, for every file checked in one process."""
+
+    def __init__(
+        self,
+        summarise: Summarise,
+        may_log: Callable[[bytes], bool],  # names and binds a tracker: may log by itself
+        src: tuple[Path, ...] = (),
+        cache_dir: Path | None = None,
+        salt: str = "",
+        libraries: frozenset[str] = frozenset(),
+        reaches_sink: Callable[[str], bool] = lambda api: False,
+    ) -> None:
+        self.reaches_sink = reaches_sink  # does an imported API lead to a sink (candidate stage)
+        self.summarise = summarise
+        self.max_depth = MAX_SUMMARY_DEPTH
+        # Top-level names never followed into the project (tracker libraries, even vendored).
+        self.libraries = libraries
+        self.may_log = may_log
+        self.src = src
+        self.cache_dir = cache_dir
+        self.salt = salt
+        self._files: dict[Path, Path | None] = {}
+        self._roots: dict[Path, tuple[tuple[Path, str | None], ...]] = {}
+        self._digests: dict[Path, str] = {}
+        self._summaries: dict[str, tuple[ModuleSummary, tuple[tuple[str, str], ...]]] = {}
+        self._running: set[Path] = set()
+        self._facts: dict[Path, ModuleFacts | None] = {}
+        self._reach: dict[tuple[Path, str | None], bool] = {}
+        # Modules consulted while checking the current file (they key its cached result).
+        self._consulted: list[set[tuple[str, str]]] = []
+
+    # ------------------------------------------------------------ resolution
+    def roots(self, importer: Path) -> tuple[tuple[Path, str | None], ...]:
+        """Where absolute imports are looked up, each with the one package it may hold.
+
+        Installed code (a checked package inside `site-packages`) is its own
+        project: its neighbours there are libraries, never followed.
+        """
+        folder = importer.parent
+        known = self._roots.get(folder)
+        if known is not None:
+            return known
+        found: list[tuple[Path, str | None]] = [(folder, None)]
+        top = folder
+        while (top / "__init__.py").is_file() and top.parent != top:
+            top = top.parent
+        installed = top.name in INSTALLED_DIRS or any(p.name in INSTALLED_DIRS for p in top.parents)
+        if top != folder:
+            own = folder.relative_to(top).parts[0]
+            found.append((top, own if installed else None))
+        if not installed:
+            found.extend((src, None) for src in self.src)
+            for candidate in (folder, *folder.parents):
+                if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+                    found.append((candidate, None))
+                    break
+        roots = tuple(dict.fromkeys(found))
+        self._roots[folder] = roots
+        return roots
+
+    def resolve(self, importer: Path, module: str, level: int) -> Path | None:
+        """The file (or package folder) `module` names, seen from `importer`."""
+        parts = [p for p in module.split(".") if p]
+        if level:
+            base = importer.parent
+            for _ in range(level - 1):
+                base = base.parent
+            bases: tuple[Path, ...] = (base,)
+        else:
+            if not parts or parts[0] in self.libraries:
+                return None
+            bases = tuple(r for r, only in self.roots(importer) if only in (None, parts[0]))
+        for base in bases:
+            found = self._file(base.joinpath(*parts) if parts else base)
+            if found is not None:
+                return found
+        return None
+
+    def _file(self, stem: Path) -> Path | None:
+        if stem not in self._files:
+            found: Path | None = None
+            if stem.with_suffix(".py").is_file() and stem.name:
+                found = stem.with_suffix(".py")
+            elif (stem / "__init__.py").is_file():
+                found = stem / "__init__.py"
+            elif stem.is_dir() and any(stem.glob("*.py")):
+                found = stem  # a namespace package
+            self._files[stem] = found
+        return self._files[stem]
+
+    def for_file(self, path: str) -> FileProject:
+        return FileProject(self, Path(os.path.abspath(path)))
+
+    # ------------------------------------------------------------- summaries
+    def summary(self, path: Path) -> ModuleSummary | None:
+        """The summary of the module in `path` (None while it is being summarised: a cycle)."""
+        if path.is_dir():
+            return ModuleSummary(str(path))
+        if path in self._running or len(self._running) >= self.max_depth:
+            return None  # a cycle, or a chain of helpers too long to pay for
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        digest = self.digest(path, data)
+        self._note(str(path), digest)
+        if len(data) > MAX_SUMMARY_BYTES:
+            return ModuleSummary(str(path))
+        key = hashlib.sha256(f"{self.salt}\0{path}\0{digest}".encode()).hexdigest()
+        known = self._summaries.get(key) or self._load(key)
+        if known is not None and self._unchanged(known[1]):
+            for dep in known[1]:
+                self._note(*dep)
+            self._summaries[key] = known
+            return known[0]
+        self._running.add(path)
+        self._consulted.append(set())
+        try:
+            summary = self.summarise(data, str(path), FileProject(self, path))
+        finally:
+            deps = self._consulted.pop()
+            self._running.discard(path)
+        deps.discard((str(path), digest))
+        entry = (summary, tuple(sorted(deps)))
+        for dep in entry[1]:
+            self._note(*dep)
+        self._summaries[key] = entry
+        self._store(key, entry)
+        return summary
+
+    def digest(self, path: Path, data: bytes | None = None) -> str:
+        known = self._digests.get(path)
+        if known is None:
+            if data is None:
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    data = b""
+            known = hashlib.sha256(data).hexdigest()
+            self._digests[path] = known
+        return known
+
+    def _note(self, path: str, digest: str) -> None:
+        for consulted in self._consulted:
+            consulted.add((path, digest))
+
+    def _unchanged(self, deps: tuple[tuple[str, str], ...]) -> bool:
+        return all(self.digest(Path(p)) == d for p, d in deps)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[set[tuple[str, str]]]:
+        """Collect the project modules consulted while checking one file."""
+        consulted: set[tuple[str, str]] = set()
+        self._consulted.append(consulted)
+        try:
+            yield consulted
+        finally:
+            self._consulted.remove(consulted)
+
+    def unchanged(self, deps: tuple[tuple[str, str], ...]) -> bool:
+        """Are these modules (path, content digest) still as they were?"""
+        return self._unchanged(deps)
+
+    def _load(self, key: str) -> tuple[ModuleSummary, tuple[tuple[str, str], ...]] | None:
+        if self.cache_dir is None:
+            return None
+        try:
+            raw = json.loads((self.cache_dir / key[:2] / key[2:]).read_bytes())
+            if raw.get("format") != SUMMARY_FORMAT:
+                return None
+            deps = tuple((str(p), str(d)) for p, d in raw["deps"])
+            return decode_module(raw["summary"]), deps
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def _store(self, key: str, entry: tuple[ModuleSummary, tuple[tuple[str, str], ...]]) -> None:
+        if self.cache_dir is None:
+            return
+        target = self.cache_dir / key[:2] / key[2:]
+        data = {"format": SUMMARY_FORMAT, "summary": encode_module(entry[0]), "deps": entry[1]}
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(handle, "w") as out:
+                json.dump(data, out, separators=(",", ":"))
+            os.replace(temp, target)
+        except (OSError, TypeError, ValueError):
+            pass  # a summary that cannot be cached only costs time
+
+    # --------------------------------------------------- files naming no tracker
+    def reaches_tracker(self, path: str, data: bytes) -> bool:
+        """Does a name this file imports from the project reach a tracker?"""
+        importer = Path(os.path.abspath(path))
+        for dots, module, names, plain in _IMPORT_LINE.findall(data):
+            if plain:
+                for name in plain.decode(errors="replace").split(","):
+                    target = self.resolve(importer, name.strip(), 0)
+                    if target is not None and self.name_reaches(target, None, 0):
+                        return True
+                continue
+            level = len(dots)
+            text = module.decode(errors="replace")
+            target = self.resolve(importer, text, level)
+            if target is None:
+                continue
+            for name in _imported_names(names):
+                inner = self.resolve(importer, f"{text}.{name}" if text else name, level)
+                if inner is not None and inner != target:
+                    if self.name_reaches(inner, None, 0):
+                        return True
+                elif self.name_reaches(target, name, 0):
+                    return True
+        return False
+
+    def name_reaches(self, path: Path, name: str | None, depth: int) -> bool:
+        """Can `name` of the module in `path` (None: the module) reach a tracker?"""
+        key = (path, name)
+        if key in self._reach:
+            return self._reach[key]
+        self._reach[key] = False  # a cycle answers no
+        answer = depth <= MAX_REACH_DEPTH and self._name_reaches(path, name, depth)
+        self._reach[key] = answer
+        return answer
+
+    def _name_reaches(self, path: Path, name: str | None, depth: int) -> bool:
+        facts = self.facts(path)
+        if facts is None:
+            return False
+        if name is None:
+            return facts.candidate or any(
+                self._import_reaches(path, bound, depth) for bound in facts.imports.values()
+            )
+        if name in facts.trackers or name in facts.logs:
+            return True
+        if name in facts.imports:
+            return self._import_reaches(path, facts.imports[name], depth)
+        used = facts.definitions.get(name)
+        if used is None:
+            return False
+        if used & facts.trackers:
+            return True  # `def log_table(...): wandb.log(...)`
+        return any(
+            self._import_reaches(path, facts.imports[n], depth) for n in used if n in facts.imports
+        )
+
+    def _import_reaches(self, path: Path, bound: tuple[str, int, str | None], depth: int) -> bool:
+        module, level, name = bound
+        target = self.resolve(path, module, level)
+        if target is None:
+            return False
+        if name is not None:
+            inner = self.resolve(path, f"{module}.{name}" if module else name, level)
+            if inner is not None and inner != target:
+                return self.name_reaches(inner, None, depth + 1)
+        return self.name_reaches(target, name, depth + 1)
+
+    def facts(self, path: Path) -> ModuleFacts | None:
+        if path not in self._facts:
+            self._facts[path] = self._read_facts(path)
+        return self._facts[path]
+
+    def _read_facts(self, path: Path) -> ModuleFacts | None:
+        if path.is_dir():
+            return ModuleFacts(candidate=False)
+        try:
+            data = path.read_bytes()
+            if len(data) > MAX_SUMMARY_BYTES:
+                return None
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(data)
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        facts = ModuleFacts(candidate=self.may_log(data))
+        for node in _top_level(tree.body):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    bound = alias.name if alias.asname else alias.name.split(".")[0]
+                    facts.imports[local] = (bound, 0, None)
+                    if self.reaches_sink(bound):
+                        facts.trackers.add(local)
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if alias.name != "*":
+                        local = alias.asname or alias.name
+                        facts.imports[local] = (node.module or "", node.level, alias.name)
+                        api = f"{node.module}.{alias.name}"
+                        if not node.level and self.reaches_sink(api):
+                            facts.trackers.add(local)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                facts.definitions[node.name] = _names_used(node)
+                if facts.candidate and self._imports_tracker(node):
+                    facts.logs.add(node.name)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        facts.definitions[target.id] = _names_used(node)
+        return facts
+
+    def _imports_tracker(self, node: ast.AST) -> bool:
+        """A tracker imported inside a function (`def import_wandb(): import wandb`)."""
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Import):
+                if any(self.reaches_sink(a.name.split(".")[0]) for a in inner.names):
+                    return True
+            elif isinstance(inner, ast.ImportFrom) and not inner.level and inner.module:
+                if any(self.reaches_sink(f"{inner.module}.{a.name}") for a in inner.names):
+                    return True
+            elif (
+                isinstance(inner, ast.Constant)
+                and isinstance(inner.value, str)
+                and inner.value.split(".")[0] in self.libraries
+                and self.reaches_sink(inner.value)
+            ):
+                return True  # `importlib.import_module("mlflow")`
+        return False
+
+
+class FileProject:
+    """The project as one file's analysis sees it (the `Project` protocol)."""
+
+    def __init__(self, index: ProjectIndex, path: Path) -> None:
+        self.index = index
+        self.path = path
+
+    def is_module(self, module: str, level: int) -> bool:
+        return self.index.resolve(self.path, module, level) is not None
+
+    def summary(self, module: str, level: int) -> ModuleSummary | None:
+        target = self.index.resolve(self.path, module, level)
+        if target is None or target == self.path:
+            return None
+        return self.index.summary(target)
+
+    def locate(self, module: str, level: int) -> str | None:
+        target = self.index.resolve(self.path, module, level)
+        return str(target) if target is not None else None
+
+    def summary_at(self, path: str) -> ModuleSummary | None:
+        return None if Path(path) == self.path else self.index.summary(Path(path))
+
+
+def _imported_names(names: bytes) -> list[str]:
+    text = names.decode(errors="replace").strip().strip("()")
+    out = []
+    for part in text.replace("\n", ",").split(","):
+        part = part.split("#")[0].strip()
+        if part and part != "*":
+            out.append(part.split()[0])
+    return out
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements, including those under `if`/`try` (imports often are)."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.If | ast.Try):
+            for child in (node.body, node.orelse, getattr(node, "handlers", [])):
+                for item in child:
+                    if isinstance(item, ast.ExceptHandler):
+                        yield from _top_level(item.body)
+                    else:
+                        yield from _top_level([item])
+
+
+def _names_used(node: ast.AST) -> frozenset[str]:
+    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+
+
+# ------------------------------------------------------------------ encoding
+def encode_value(value: Value) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": value.kind}
+    for name in ("api", "name", "owner", "text", "source", "label"):
+        got = getattr(value, name)
+        if got is not None:
+            out[name] = got
+    for name in ("open_columns", "dropped_personal", "masked", "numeric", "media", "splits"):
+        if getattr(value, name):
+            out[name] = True
+    if value.columns:
+        out["columns"] = list(value.columns)
+    if value.masked_columns:
+        out["masked_columns"] = sorted(value.masked_columns)
+    if value.params:
+        out["params"] = sorted(value.params)
+    if value.items:
+        out["items"] = [encode_value(v) for v in value.items]
+    if value.entries is not None:
+        out["entries"] = [[e.key, encode_value(e.value)] for e in value.entries]
+    if isinstance(value.ref, ProjectName):
+        out["ref"] = [value.ref.module, value.ref.level, value.ref.name]
+    return out
+
+
+def decode_value(raw: dict[str, Any]) -> Value:
+    fields: dict[str, Any] = {k: v for k, v in raw.items() if k not in _STRUCTURED}
+    fields["columns"] = tuple(raw.get("columns", ()))
+    fields["masked_columns"] = frozenset(raw.get("masked_columns", ()))
+    fields["params"] = frozenset(raw.get("params", ()))
+    fields["items"] = tuple(decode_value(v) for v in raw.get("items", ()))
+    if "entries" in raw:
+        fields["entries"] = tuple(
+            Entry(key, None, decode_value(v), None, None) for key, v in raw["entries"]
+        )
+    if "ref" in raw:
+        module, level, name = raw["ref"]
+        fields["ref"] = ProjectName(str(module), int(level), name)
+    return Value(**fields)
+
+
+_STRUCTURED = frozenset({"columns", "masked_columns", "params", "items", "entries", "ref"})
+
+
+def encode_function(summary: FunctionSummary) -> dict[str, Any]:
+    return {
+        "name": summary.name,
+        "params": list(summary.params),
+        "sinks": [
+            [s.param, s.sink, s.shape, s.key, s.owner_key, list(s.via)] for s in summary.sinks
+        ],
+        "returns": encode_value(summary.returns) if summary.returns is not None else None,
+        "masker": summary.masker,
+    }
+
+
+def decode_function(raw: dict[str, Any]) -> FunctionSummary:
+    return FunctionSummary(
+        name=raw["name"],
+        params=tuple(raw["params"]),
+        sinks=tuple(
+            ParamSink(p, sink, shape, key, owner, tuple(via))
+            for p, sink, shape, key, owner, via in raw["sinks"]
+        ),
+        returns=decode_value(raw["returns"]) if raw["returns"] is not None else None,
+        masker=bool(raw["masker"]),
+    )
+
+
+def encode_module(summary: ModuleSummary) -> dict[str, Any]:
+    return {
+        "path": summary.path,
+        "functions": {k: encode_function(f) for k, f in summary.functions.items()},
+        "classes": {
+            k: {
+                "methods": {m: encode_function(f) for m, f in c.methods.items()},
+                "attrs": {a: encode_value(v) for a, v in c.attrs.items()},
+                "fields": list(c.fields),
+            }
+            for k, c in summary.classes.items()
+        },
+        "names": {k: encode_value(v) for k, v in summary.names.items()},
+        "reexports": {k: list(v) for k, v in summary.reexports.items()},
+    }
+
+
+def decode_module(raw: dict[str, Any]) -> ModuleSummary:
+    out = ModuleSummary(raw["path"])
+    out.functions = {k: decode_function(f) for k, f in raw["functions"].items()}
+    for name, c in raw["classes"].items():
+        out.classes[name] = ClassSummary(
+            name,
+            methods={m: decode_function(f) for m, f in c["methods"].items()},
+            attrs={a: decode_value(v) for a, v in c["attrs"].items()},
+            fields=tuple(c["fields"]),
+        )
+    out.names = {k: decode_value(v) for k, v in raw["names"].items()}
+    out.reexports = {k: (str(p), str(n)) for k, (p, n) in raw["reexports"].items()}
+    return out
