@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from logmask.evidence.names import NameClassifier
     from logmask.linter.config import Config
     from logmask.linter.processors import ProcessorIndex
+    from logmask.linter.project import ProjectIndex
     from logmask.rules.trackers import TrackerModel
 
 
@@ -38,6 +39,9 @@ class Linter(Protocol):
     classifier: NameClassifier
     sinks: TrackerModel
     processors: ProcessorIndex
+
+    @property
+    def project(self) -> ProjectIndex: ...
 
 
 class GuardedRule(Rule):
