@@ -23,7 +23,6 @@ UNUSED_NOQA = "PII001"
 OWN_PREFIX = "PII"
 
 # line number -> None for a bare noqa (everything), or the codes it names
-NoqaMap = dict[int, frozenset[str] | None]
 
 
 @dataclass(frozen=True)
@@ -80,29 +79,6 @@ def parse_directive(comment: str) -> tuple[bool, frozenset[str] | None]:
     if codes is None:
         return True, None
     return True, frozenset(c.upper() for c in SPLIT.split(codes) if c)
-
-
-def noqa_map(lines: Sequence[str] | str) -> NoqaMap:
-    """Line -> directive for a source (a string, or its lines)."""
-    text = lines if isinstance(lines, str) else "\n".join(lines) + "\n"
-    found: NoqaMap = {}
-    if "noqa" not in text.lower():
-        return found
-    for comment in comments(text):
-        is_noqa, codes = parse_directive(comment.text)
-        if is_noqa:
-            found[comment.line] = codes
-    return found
-
-
-def suppressed(code: str, lines: Sequence[int], noqa: NoqaMap) -> bool:
-    for line in lines:
-        if line not in noqa:
-            continue
-        codes = noqa[line]
-        if codes is None or any(code.startswith(c) for c in codes):
-            return True
-    return False
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from logmask.linter.noqa import add_noqa, merged_directive, noqa_map
+from logmask.linter.noqa import Directives, add_noqa, merged_directive
 from tests.integrations.conftest import run
 
 LEAK = 'import wandb\nwandb.log({"user_email": e})\n'
@@ -37,7 +37,7 @@ DIRECTIVES = [
 
 @pytest.mark.parametrize(("source", "expected"), DIRECTIVES, ids=[d[0] for d in DIRECTIVES])
 def test_directives_come_from_comments_only(source: str, expected: object) -> None:
-    found = noqa_map(source + "\n")
+    found = {line: codes for line, (_, codes) in Directives.read(source + "\n").by_line.items()}
     if expected is None:
         assert found == {}
     elif expected == "bare":
