@@ -12,9 +12,9 @@ import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -517,6 +517,22 @@ def cli_keys(
     }
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def text_or_json(help: str | None = None) -> Callable[[F], F]:
+    """The `--output-format text|json` option of the commands that list things."""
+    return click.option(
+        "--output-format",
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
 # ------------------------------------------------------------------ rules / explain
 
 
@@ -541,15 +557,7 @@ def rule_dict(doc: RuleDoc) -> dict[str, object]:
 
 
 @main.command("rules")
-@click.option(
-    "--output-format",
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: a table; json: a list of {code, name, summary, default, fix, ...}.",
-)
+@text_or_json("text: a table; json: a list of {code, name, summary, default, fix, ...}.")
 def list_rules(output_format: str) -> None:
     """List the rules: code, name, default on/off, fix."""
     if output_format == "json":
@@ -604,14 +612,7 @@ def _indent(code: str) -> str:
 @main.command("baseline")
 @click.argument("file", default="logmask-baseline.json", type=click.Path(dir_okay=False))
 @click.option("--list", "list_entries", is_flag=True, help="List what the baseline accepts.")
-@click.option(
-    "--output-format",
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@text_or_json()
 def baseline_command(file: str, list_entries: bool, output_format: str) -> None:
     """Review a baseline FILE: the findings it accepts (path, line hint, code, rule, message).
 
