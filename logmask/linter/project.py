@@ -421,7 +421,7 @@ class ProjectIndex:
             files.extend(Path(folder, n) for n in sorted(names) if n.endswith((".py", ".ipynb")))
             if len(files) > MAX_IMPORTER_SCAN:
                 return None
-        graph = ImportGraph()
+        graph = ImportGraph(root)
         total = hashlib.sha256()
         for file in files:
             try:
@@ -526,6 +526,7 @@ class ProjectIndex:
 class ImportGraph:
     """Who imports whom among a project folder's files (scripts and notebooks)."""
 
+    root: Path
     importers: dict[Path, set[Path]] = field(default_factory=dict)
     texts: dict[Path, bytes] = field(default_factory=dict)
     digest: str = ""
@@ -547,7 +548,7 @@ class ImportGraph:
         """An evaluation, a test, or a notebook that serves no user (a demo run on its
         author's text)."""
         text = self.texts.get(path, b"")
-        if evaluates(text) or test_file(path):
+        if evaluates(text) or test_file(path, self.root):
             return True
         return path.suffix == ".ipynb" and not serves_users(text)
 
@@ -566,14 +567,16 @@ def runs_evaluation(text: bytes, evaluations: frozenset[str]) -> bool:
     return False
 
 
-def test_file(path: Path) -> bool:
-    """`test_x.py`, `x_test.py`, `conftest.py`, or a file under `tests/`: runs on fixtures."""
+def test_file(path: Path, root: Path) -> bool:
+    """`test_x.py`, `x_test.py`, `conftest.py`, or a file under the project's `tests/`:
+    it runs the code on fixtures."""
     name = path.name
+    folders = path.parent.relative_to(root).parts if path.is_relative_to(root) else ()
     return (
         name == "conftest.py"
         or (name.startswith("test_") and name.endswith(".py"))
         or name.endswith("_test.py")
-        or any(part in ("tests", "test") for part in path.parent.parts)
+        or any(part in ("tests", "test") for part in folders)
     )
 
 
