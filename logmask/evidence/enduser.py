@@ -25,6 +25,7 @@ __all__ = [
     "DATASET_LOADERS",
     "DATASET_WORDS",
     "SERVED_BASES",
+    "SERVING_CALLS",
     "SERVING_LIBRARIES",
     "TEXT_FIELDS",
     "Level",
@@ -198,6 +199,10 @@ SERVING_LIBRARIES = frozenset(
         "mesop",
     }
 )
+
+# Calls that put code in front of users: MLflow's models-from-code and Databricks'
+# deployment (`set_model(Agent())`, `mlflow.pyfunc.log_model(...)`, `agents.deploy(...)`).
+SERVING_CALLS = frozenset({"set_model", "log_model", "deploy", "serve"})
 
 # LangChain callback methods and the parameter that holds what the user's turn became.
 CALLBACK_PARAMETERS: dict[str, frozenset[str]] = {

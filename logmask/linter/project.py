@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from logmask.evidence.enduser import SERVING_LIBRARIES
+from logmask.evidence.enduser import SERVING_CALLS, SERVING_LIBRARIES
 from logmask.rules.summaries import (
     ClassSummary,
     FunctionSummary,
@@ -536,7 +536,7 @@ class ImportGraph:
     ) -> bool:
         """Is every importer of `path` a harness, or imported only by harnesses?"""
         importers = self.importers.get(path, set()) - {path}
-        if not importers or path in seen:
+        if not importers or path in seen or serves_users(self.texts.get(path, b"")):
             return False
         seen.add(path)
         return all(
@@ -567,6 +567,11 @@ def runs_evaluation(text: bytes, evaluations: frozenset[str]) -> bool:
     return False
 
 
+_SERVING_CALL = re.compile(
+    rb"(?<![\w])(?:" + b"|".join(c.encode() for c in sorted(SERVING_CALLS)) + rb")\s*\("
+)
+
+
 def test_file(path: Path, root: Path) -> bool:
     """`test_x.py`, `x_test.py`, `conftest.py`, or a file under the project's `tests/`:
     it runs the code on fixtures."""
@@ -581,8 +586,8 @@ def test_file(path: Path, root: Path) -> bool:
 
 
 def serves_users(text: bytes) -> bool:
-    """Does this code import a web or chat framework, or read `input()`?"""
-    if re.search(rb"(?<![\w.])input\s*\(", text):
+    """Does this code import a web or chat framework, deploy a model, or read `input()`?"""
+    if re.search(rb"(?<![\w.])input\s*\(", text) or _SERVING_CALL.search(text):
         return True
     for dots, module, _names, plain in _IMPORT_LINE.findall(text):
         named = [module] if not plain else [p.strip().split(b" ")[0] for p in plain.split(b",")]

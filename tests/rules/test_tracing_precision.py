@@ -196,6 +196,27 @@ CASES: list[tuple[str, dict[str, str], list[str], dict[str, list[tuple[int, str]
         ["rag.py"],
         FLAGGED_OP,
     ),
+    (
+        "imported_by_deploying_notebook",
+        {
+            "rag.py": OP,
+            "deploy.ipynb": notebook(
+                "import mlflow\nfrom rag import answer\n",
+                'answer("Hi")\nmlflow.pyfunc.log_model(python_model="rag.py")\n',
+            ),
+        },
+        ["rag.py"],
+        FLAGGED_OP,
+    ),
+    (
+        "served_module_imported_by_demo_notebook",
+        {
+            "rag.py": OP + "\nfrom mlflow.models import set_model\n\nset_model(answer)\n",
+            "demo.ipynb": notebook("from rag import answer\n", 'answer("Hi")\n'),
+        },
+        ["rag.py"],
+        FLAGGED_OP,
+    ),
     # ---- ops whose every call in a module nothing imports passes authored text
     ("called_with_literal", single('answer("How do I log metrics?")\n'), ["demo.py"], {}),
     (
