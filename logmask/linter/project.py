@@ -383,18 +383,23 @@ class ProjectIndex:
         return False
 
     def evaluation_only(self, path: Path, evaluations: frozenset[str]) -> bool:
-        """Is every project file importing `path` an evaluation harness (or evaluation-only)?
+        """Is `path` a harness, or is every project file importing it one (or imported
+        only by harnesses)?
 
-        Such a module's traced functions receive dataset rows, not users'
-        messages. A module nobody imports, or one also imported by other code
-        (an app, a server), is not. The answer is keyed on all the project's
+        Such a module's traced functions receive dataset rows or its author's
+        text, not users' messages. A module nobody imports, or one also
+        imported by other code (an app, a server), is not. The answer is keyed on all the project's
         files, so a cached result is re-checked when any of them changes.
         """
         root = self.project_root(path)
         graph = self.import_graph(root)
         if graph is None:
             return False
-        return graph.evaluation_only(path, lambda text: runs_evaluation(text, evaluations), set())
+
+        def evaluates(text: bytes) -> bool:
+            return runs_evaluation(text, evaluations)
+
+        return graph.runs_by_hand(path, evaluates) or graph.evaluation_only(path, evaluates, set())
 
     def imported(self, path: Path) -> bool:
         """Does another project file import `path` (unknown, for a project too big: yes)?"""
@@ -530,6 +535,7 @@ class ImportGraph:
     importers: dict[Path, set[Path]] = field(default_factory=dict)
     texts: dict[Path, bytes] = field(default_factory=dict)
     digest: str = ""
+    scorers: set[str] | None = None  # names evaluations list as scorers
 
     def evaluation_only(
         self, path: Path, evaluates: Callable[[bytes], bool], seen: set[Path]
@@ -548,9 +554,32 @@ class ImportGraph:
         """An evaluation, a test, or a notebook that serves no user (a demo run on its
         author's text)."""
         text = self.texts.get(path, b"")
-        if evaluates(text) or test_file(path, self.root):
+        return evaluates(text) or test_file(path, self.root) or self.runs_by_hand(path, evaluates)
+
+    def runs_by_hand(self, path: Path, evaluates: Callable[[bytes], bool]) -> bool:
+        """A notebook that serves no user (its author's demo), or a script calling an
+        evaluation's scorer."""
+        text = self.texts.get(path, b"")
+        if path.suffix == ".ipynb" and not serves_users(text):
             return True
-        return path.suffix == ".ipynb" and not serves_users(text)
+        return self.runs_scorer(text, evaluates)
+
+    def runs_scorer(self, text: bytes, evaluates: Callable[[bytes], bool]) -> bool:
+        """Calls a scorer an evaluation of the project uses (`scorers=[score_swebench]`),
+        imported by name: it runs that evaluation by hand, on the same dataset."""
+        if self.scorers is None:
+            self.scorers = {
+                name.decode()
+                for other in self.texts.values()
+                if b"scorers" in other and evaluates(other)
+                for listed in _SCORERS.findall(other)
+                for name in re.findall(rb"[A-Za-z_]\w*", listed)
+            }
+        return any(
+            re.search(rb"import[^\n]*\b" + name.encode() + rb"\b", text)
+            and re.search(rb"(?<![\w.])" + name.encode() + rb"\s*\(", text)
+            for name in self.scorers
+        )
 
 
 def runs_evaluation(text: bytes, evaluations: frozenset[str]) -> bool:
@@ -567,6 +596,7 @@ def runs_evaluation(text: bytes, evaluations: frozenset[str]) -> bool:
     return False
 
 
+_SCORERS = re.compile(rb"scorers\s*=\s*\[([^\]]*)\]")
 _SERVING_CALL = re.compile(
     rb"(?<![\w])(?:" + b"|".join(c.encode() for c in sorted(SERVING_CALLS)) + rb")\s*\("
 )

@@ -287,6 +287,55 @@ CASES: list[tuple[str, dict[str, str], list[str], dict[str, list[tuple[int, str]
         ["demo.py"],
         FLAGGED_DEMO,
     ),
+    # ---- notebooks that serve no user are demos: their own ops and weave.init too
+    (
+        "demo_notebook_op_and_init",
+        {
+            "demo.ipynb": notebook(
+                "import openai\nimport weave\n\nweave.init('demo')\n",
+                "@weave.op\ndef answer(question):\n    return question\n",
+                "def ask(q):\n    return answer(q)\n",
+            )
+        },
+        ["demo.ipynb"],
+        {},
+    ),
+    (
+        "gradio_notebook_op_and_init",
+        {
+            "demo.ipynb": notebook(
+                "import gradio as gr\nimport openai\nimport weave\n\nweave.init('demo')\n",
+                "@weave.op\ndef answer(question):\n    return question\n",
+                "gr.Interface(fn=answer, inputs='text', outputs='text').launch()\n",
+            )
+        },
+        ["demo.ipynb"],
+        {"demo.ipynb": [(5, "PII303"), (2, "PII302")]},
+    ),
+    # ---- a script running an evaluation's scorer by hand is an evaluation harness
+    (
+        "script_runs_a_scorer",
+        {
+            "score.py": "def score_answer(row, output):\n    return row == output\n",
+            "evaluate.py": HARNESS.replace("scorers=[]", "scorers=[score_answer]")
+            + "from score import score_answer\n",
+            "llm.py": LLM,
+            "run_one.py": INIT + "from score import score_answer\n\nscore_answer(1, ask(2))\n",
+        },
+        ["run_one.py"],
+        {},
+    ),
+    (
+        "script_runs_a_helper_no_evaluation_lists",
+        {
+            "score.py": "def score_answer(row, output):\n    return row == output\n",
+            "evaluate.py": HARNESS + "from score import score_answer\n",
+            "llm.py": LLM,
+            "run_one.py": INIT + "from score import score_answer\n\nscore_answer(1, ask(2))\n",
+        },
+        ["run_one.py"],
+        {"run_one.py": [(4, "PII303")]},
+    ),
     # ---- weave.init with LLM clients imported by project modules (PII303)
     ("init_llm_module", {"app.py": INIT, "llm.py": LLM}, ["app.py"], {"app.py": [(4, "PII303")]}),
     ("init_module_without_llm", {"app.py": INIT, "llm.py": NO_LLM}, ["app.py"], {}),
