@@ -22,7 +22,11 @@ from logmask.evidence.tokens import tokenize
 
 __all__ = [
     "CALLBACK_PARAMETERS",
+    "DATASET_LOADERS",
+    "DATASET_WORDS",
     "SERVED_BASES",
+    "SERVING_CALLS",
+    "SERVING_LIBRARIES",
     "TEXT_FIELDS",
     "Level",
     "extracting_helper",
@@ -102,6 +106,26 @@ DATASET_WORDS = frozenset(
     }
 )
 
+# Calls that load a dataset (their rows are not users' messages): Hugging Face
+# `load_dataset`, pandas readers, `weave.Dataset`, MLflow's and LangSmith's datasets.
+DATASET_LOADERS = frozenset(
+    {
+        "load_dataset",
+        "load_from_disk",
+        "read_csv",
+        "read_json",
+        "read_jsonl",
+        "read_parquet",
+        "read_excel",
+        "Dataset",
+        "from_pandas",
+        "from_dict",
+        "from_list",
+        "get_dataset",
+        "load_evaluation_dataset",
+    }
+)
+
 # Fields of a request or message that carry the text (`request.input`,
 # `payload["message"]`, `messages[-1]["content"]`); others (`model`,
 # `temperature`, `role`, `max_tokens`) do not.
@@ -154,6 +178,31 @@ HANDLER_VERBS = frozenset(
 # what users send (MLflow pyfunc and agent interfaces).
 SERVED_BASES = frozenset({"PythonModel", "ChatModel", "ChatAgent", "ResponsesAgent"})
 SERVED_METHODS = frozenset({"predict", "predict_stream", "__call__"})
+
+# Libraries that put a user in front of the code (a web app, a chat UI, a server):
+# a notebook importing one of them serves users; one that does not is a demo its
+# author runs on text they typed.
+SERVING_LIBRARIES = frozenset(
+    {
+        "gradio",
+        "streamlit",
+        "chainlit",
+        "fastapi",
+        "flask",
+        "starlette",
+        "uvicorn",
+        "panel",
+        "ipywidgets",
+        "telegram",
+        "discord",
+        "slack_bolt",
+        "mesop",
+    }
+)
+
+# Calls that put code in front of users: MLflow's models-from-code and Databricks'
+# deployment (`set_model(Agent())`, `mlflow.pyfunc.log_model(...)`, `agents.deploy(...)`).
+SERVING_CALLS = frozenset({"set_model", "log_model", "deploy", "serve"})
 
 # LangChain callback methods and the parameter that holds what the user's turn became.
 CALLBACK_PARAMETERS: dict[str, frozenset[str]] = {

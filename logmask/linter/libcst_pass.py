@@ -144,8 +144,15 @@ def analyse(
         ),
         homonyms=senses,
     )
-    rules = [GuardedRule(rule, failed) for rule in new_rules()]
     project = linter.project.for_file(path)
+    ctx.project_imports_library = lambda libraries: linter.project.imports_library(
+        project.path, ctx.imports, libraries
+    )
+    ctx.evaluation_only = lambda evaluations: linter.project.evaluation_only(
+        project.path, evaluations
+    )
+    ctx.imported_in_project = lambda: linter.project.imported(project.path)
+    rules = [GuardedRule(rule, failed) for rule in new_rules()]
     analysis = ModuleAnalysis(module, ctx, rules, linter.sinks, project)
     try:
         analysis.run()

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from logmask.evidence.enduser import SERVING_CALLS, SERVING_LIBRARIES
 from logmask.rules.summaries import (
     ClassSummary,
     FunctionSummary,
@@ -53,6 +54,14 @@ MAX_REACH_DEPTH = 4
 # every level multiplies the modules a cold run parses.
 MAX_SUMMARY_DEPTH = 3
 SUMMARY_FORMAT = 1
+# Projects with more files than this are not searched for a module's importers.
+MAX_IMPORTER_SCAN = 3000
+# Folders never searched for importers (environments, caches, vendored packages).
+SKIPPED_DIRS = frozenset(
+    {"node_modules", "__pycache__", "site-packages", "dist-packages", "venv", "build", "dist"}
+)
+# The marker of a consulted entry that stands for every file of a project folder.
+ALL_FILES = "**"
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 _IMPORT_LINE = re.compile(
@@ -106,6 +115,8 @@ class ProjectIndex:
         self._reach: dict[tuple[Path, str | None], bool] = {}
         # Modules consulted while checking the current file (they key its cached result).
         self._consulted: list[set[tuple[str, str]]] = []
+        # Per project folder: each file's project imports, and which files run an evaluation.
+        self._graphs: dict[Path, ImportGraph | None] = {}
 
     # ------------------------------------------------------------ resolution
     def roots(self, importer: Path) -> tuple[tuple[Path, str | None], ...]:
@@ -131,6 +142,8 @@ class ProjectIndex:
             for candidate in (folder, *folder.parents):
                 if any((candidate / marker).exists() for marker in ROOT_MARKERS):
                     found.append((candidate, None))
+                    if (candidate / "src").is_dir():
+                        found.append((candidate / "src", None))  # the src layout
                     break
         roots = tuple(dict.fromkeys(found))
         self._roots[folder] = roots
@@ -223,7 +236,15 @@ class ProjectIndex:
             consulted.add((path, digest))
 
     def _unchanged(self, deps: tuple[tuple[str, str], ...]) -> bool:
-        return all(self.digest(Path(p)) == d for p, d in deps)
+        return all(self._dep_digest(p) == d for p, d in deps)
+
+    def _dep_digest(self, dep: str) -> str:
+        """A file's content digest, or (`folder/**`) the digest of a project folder's files."""
+        folder, sep, marker = dep.rpartition(os.sep)
+        if sep and marker == ALL_FILES:
+            graph = self.import_graph(Path(folder), note=False)
+            return graph.digest if graph is not None else ""
+        return self.digest(Path(dep))
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[set[tuple[str, str]]]:
@@ -332,6 +353,116 @@ class ProjectIndex:
                 return self.name_reaches(inner, None, depth + 1)
         return self.name_reaches(target, name, depth + 1)
 
+    # ------------------------------------------------ libraries and importers
+    def imports_library(
+        self, path: Path, imports: list[tuple[str, int]], libraries: frozenset[str]
+    ) -> bool:
+        """Does a project module `path` imports, directly or transitively, import a library?
+
+        `weave.init()` patches `openai` wherever it is imported in the process,
+        so an LLM client imported by a project module the file imports is traced too.
+        """
+        seen = {path}
+        stack = [t for m, level in imports if (t := self.resolve(path, m, level)) is not None]
+        while stack and len(seen) <= MAX_IMPORTER_SCAN:
+            current = stack.pop()
+            if current in seen or current.is_dir():
+                continue
+            seen.add(current)
+            facts = self.facts(current)
+            self._note(str(current), self.digest(current))
+            if facts is None:
+                continue
+            for module, level, name in facts.imports.values():
+                if not level and _under(module, libraries):
+                    return True
+                for dotted in (module, f"{module}.{name}" if module and name else name or ""):
+                    target = self.resolve(current, dotted, level) if dotted else None
+                    if target is not None and target not in seen:
+                        stack.append(target)
+        return False
+
+    def evaluation_only(self, path: Path, evaluations: frozenset[str]) -> bool:
+        """Is `path` a harness, or is every project file importing it one (or imported
+        only by harnesses)?
+
+        Such a module's traced functions receive dataset rows or its author's
+        text, not users' messages. A module nobody imports, or one also
+        imported by other code (an app, a server), is not. The answer is keyed on all the project's
+        files, so a cached result is re-checked when any of them changes.
+        """
+        root = self.project_root(path)
+        graph = self.import_graph(root)
+        if graph is None:
+            return False
+
+        def evaluates(text: bytes) -> bool:
+            return runs_evaluation(text, evaluations)
+
+        return graph.runs_by_hand(path, evaluates) or graph.evaluation_only(path, evaluates, set())
+
+    def imported(self, path: Path) -> bool:
+        """Does another project file import `path` (unknown, for a project too big: yes)?"""
+        graph = self.import_graph(self.project_root(path))
+        return graph is None or bool(graph.importers.get(path, set()) - {path})
+
+    def project_root(self, path: Path) -> Path:
+        """The outermost folder imports of `path` are looked up from."""
+        folders = [folder for folder, _ in self.roots(path)]
+        return min(folders, key=lambda f: len(f.parts))
+
+    def import_graph(self, root: Path, note: bool = True) -> ImportGraph | None:
+        if root not in self._graphs:
+            self._graphs[root] = self._read_graph(root)
+        graph = self._graphs[root]
+        if note and graph is not None:
+            self._note(str(root / ALL_FILES), graph.digest)
+        return graph
+
+    def _read_graph(self, root: Path) -> ImportGraph | None:
+        files: list[Path] = []
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+            files.extend(Path(folder, n) for n in sorted(names) if n.endswith((".py", ".ipynb")))
+            if len(files) > MAX_IMPORTER_SCAN:
+                return None
+        graph = ImportGraph(root)
+        total = hashlib.sha256()
+        for file in files:
+            try:
+                data = file.read_bytes()
+            except OSError:
+                continue
+            total.update(f"{file}\0{self.digest(file, data)}\0".encode())
+            text = _code_of(file, data)
+            graph.texts[file] = text
+            for target in self._imported_files(file, text):
+                graph.importers.setdefault(target, set()).add(file)
+        graph.digest = total.hexdigest()
+        return graph
+
+    def _imported_files(self, importer: Path, text: bytes) -> set[Path]:
+        found: set[Path] = set()
+        for dots, module, names, plain in _IMPORT_LINE.findall(text):
+            if plain:
+                for name in plain.decode(errors="replace").split(","):
+                    target = self.resolve(importer, name.strip().split(" ")[0], 0)
+                    if target is not None:
+                        found.add(target)
+                continue
+            level = len(dots)
+            dotted = module.decode(errors="replace")
+            target = self.resolve(importer, dotted, level)
+            if target is None:
+                continue
+            found.add(target)
+            for name in _imported_names(names):
+                inner = self.resolve(importer, f"{dotted}.{name}" if dotted else name, level)
+                if inner is not None:
+                    found.add(inner)
+        found.discard(importer)
+        return found
+
     def facts(self, path: Path) -> ModuleFacts | None:
         if path not in self._facts:
             self._facts[path] = self._read_facts(path)
@@ -394,6 +525,126 @@ class ProjectIndex:
             ):
                 return True  # `importlib.import_module("mlflow")`
         return False
+
+
+@dataclass
+class ImportGraph:
+    """Who imports whom among a project folder's files (scripts and notebooks)."""
+
+    root: Path
+    importers: dict[Path, set[Path]] = field(default_factory=dict)
+    texts: dict[Path, bytes] = field(default_factory=dict)
+    digest: str = ""
+    scorers: set[str] | None = None  # names evaluations list as scorers
+
+    def evaluation_only(
+        self, path: Path, evaluates: Callable[[bytes], bool], seen: set[Path]
+    ) -> bool:
+        """Is every importer of `path` a harness, or imported only by harnesses?"""
+        importers = self.importers.get(path, set()) - {path}
+        if not importers or path in seen or serves_users(self.texts.get(path, b"")):
+            return False
+        seen.add(path)
+        return all(
+            self.harness(file, evaluates) or self.evaluation_only(file, evaluates, seen)
+            for file in sorted(importers)
+        )
+
+    def harness(self, path: Path, evaluates: Callable[[bytes], bool]) -> bool:
+        """An evaluation, a test, or a notebook that serves no user (a demo run on its
+        author's text)."""
+        text = self.texts.get(path, b"")
+        return evaluates(text) or test_file(path, self.root) or self.runs_by_hand(path, evaluates)
+
+    def runs_by_hand(self, path: Path, evaluates: Callable[[bytes], bool]) -> bool:
+        """A notebook that serves no user (its author's demo), or a script calling an
+        evaluation's scorer."""
+        text = self.texts.get(path, b"")
+        if path.suffix == ".ipynb" and not serves_users(text):
+            return True
+        return self.runs_scorer(text, evaluates)
+
+    def runs_scorer(self, text: bytes, evaluates: Callable[[bytes], bool]) -> bool:
+        """Calls a scorer an evaluation of the project uses (`scorers=[score_swebench]`),
+        imported by name: it runs that evaluation by hand, on the same dataset."""
+        if self.scorers is None:
+            self.scorers = {
+                name.decode()
+                for other in self.texts.values()
+                if b"scorers" in other and evaluates(other)
+                for listed in _SCORERS.findall(other)
+                for name in re.findall(rb"[A-Za-z_]\w*", listed)
+            }
+        return any(
+            re.search(rb"import[^\n]*\b" + name.encode() + rb"\b", text)
+            and re.search(rb"(?<![\w.])" + name.encode() + rb"\s*\(", text)
+            for name in self.scorers
+        )
+
+
+def runs_evaluation(text: bytes, evaluations: frozenset[str]) -> bool:
+    """`weave.Evaluation(...)`, or `Evaluation(...)` after `from weave import Evaluation`."""
+    for api in sorted(evaluations):
+        module, _, name = api.rpartition(".")
+        if re.search(rb"(?<![\w.])" + re.escape(api).encode() + rb"\s*\(", text):
+            return True
+        imported = rb"from[ \t]+" + re.escape(module).encode() + rb"[ \t]+import[^\n]*\b"
+        if re.search(imported + re.escape(name).encode() + rb"\b", text) and re.search(
+            rb"(?<![\w.])" + re.escape(name).encode() + rb"\s*\(", text
+        ):
+            return True
+    return False
+
+
+_SCORERS = re.compile(rb"scorers\s*=\s*\[([^\]]*)\]")
+_SERVING_CALL = re.compile(
+    rb"(?<![\w])(?:" + b"|".join(c.encode() for c in sorted(SERVING_CALLS)) + rb")\s*\("
+)
+
+
+def test_file(path: Path, root: Path) -> bool:
+    """`test_x.py`, `x_test.py`, `conftest.py`, or a file under the project's `tests/`:
+    it runs the code on fixtures."""
+    name = path.name
+    folders = path.parent.relative_to(root).parts if path.is_relative_to(root) else ()
+    return (
+        name == "conftest.py"
+        or (name.startswith("test_") and name.endswith(".py"))
+        or name.endswith("_test.py")
+        or any(part in ("tests", "test") for part in folders)
+    )
+
+
+def serves_users(text: bytes) -> bool:
+    """Does this code import a web or chat framework, deploy a model, or read `input()`?"""
+    if re.search(rb"(?<![\w.])input\s*\(", text) or _SERVING_CALL.search(text):
+        return True
+    for dots, module, _names, plain in _IMPORT_LINE.findall(text):
+        named = [module] if not plain else [p.strip().split(b" ")[0] for p in plain.split(b",")]
+        for name in named:
+            if not dots and name.split(b".")[0].decode(errors="replace") in SERVING_LIBRARIES:
+                return True
+    return False
+
+
+def _under(module: str, libraries: frozenset[str]) -> bool:
+    return any(module == lib or module.startswith(lib + ".") for lib in libraries)
+
+
+def _code_of(path: Path, data: bytes) -> bytes:
+    """A file's Python code: a notebook's code cells joined, a script as it is."""
+    if path.suffix != ".ipynb":
+        return data
+    try:
+        cells = json.loads(data).get("cells", [])
+        sources = [
+            "".join(c["source"]) if isinstance(c["source"], list) else str(c["source"])
+            for c in cells
+            if isinstance(c, dict) and c.get("cell_type") == "code"
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return b""
+    return "\n".join(sources).encode()
 
 
 class FileProject:

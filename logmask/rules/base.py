@@ -104,6 +104,12 @@ class RuleContext:
     # redaction (span processors, ...)? Supplied by the engine, which may read files;
     # rules never do.
     module_registers_processors: Callable[[str, int], bool] = lambda name, level: False
+    # Does a project module this file imports (transitively) import one of these libraries?
+    project_imports_library: Callable[[frozenset[str]], bool] = lambda libraries: False
+    # Is this module imported only by evaluation harnesses (calls of these evaluation APIs)?
+    evaluation_only: Callable[[frozenset[str]], bool] = lambda evaluations: False
+    # Does another project file import this one (its callers are then not all seen)?
+    imported_in_project: Callable[[], bool] = lambda: True
     findings: list[RawFinding] = field(default_factory=list)
     statement: cst.CSTNode | None = None
     suppressed_functions: set[str] = field(default_factory=set)

@@ -13,6 +13,7 @@ import libcst as cst
 
 from logmask.rules.arguments import is_set, redaction_argument
 from logmask.rules.base import NodeFix, Rule, RuleContext
+from logmask.rules.call_sites import CallSites
 from logmask.rules.catalog import PII301, PII302, PII303
 from logmask.rules.fixes import code_of
 from logmask.rules.trackers import AutoTrace, Tracker
@@ -39,6 +40,9 @@ class Tracing(Rule):
         self.wrapped: list[tuple[cst.Call, str, str, Tracker]] = []
         # The module runs an evaluation: traced text is dataset rows (PII302/PII303 quiet).
         self.evaluating = False
+        # Every project file importing this module runs an evaluation (asked lazily).
+        self.imported_by_evaluations: bool | None = None
+        self.call_sites: CallSites | None = None
 
     def on_function(self, node: cst.FunctionDef, decorators: list[str], ctx: RuleContext) -> None:
         self.functions.setdefault(node.name.value, node)
@@ -77,6 +81,22 @@ class Tracing(Rule):
         ):
             self.wrapped.append((call, positional[0].value.value, api, decorating))
 
+    def authored_only(self, node: cst.FunctionDef, name: str, ctx: RuleContext) -> bool:
+        """Every call in this module (which nothing imports) passes authored or dataset text."""
+        if ctx.module is None or ctx.imported_in_project():
+            return False
+        if self.call_sites is None:
+            self.call_sites = CallSites(ctx.module)
+        return self.call_sites.authored_only(node, name)
+
+    def evaluation_module(self, ctx: RuleContext) -> bool:
+        """Only evaluation harnesses import this module: its traced text is dataset rows."""
+        if self.imported_by_evaluations is None:
+            model = ctx.trackers
+            evaluations = model.evaluations if model is not None else frozenset()
+            self.imported_by_evaluations = bool(evaluations) and ctx.evaluation_only(evaluations)
+        return self.imported_by_evaluations
+
     @staticmethod
     def redacts(arg: cst.Arg, api: str, ctx: RuleContext) -> bool:
         model = ctx.trackers
@@ -98,9 +118,11 @@ class Tracing(Rule):
                 continue
             self.check_function(traced.node, traced.decorator, traced.api, traced.tracker, ctx)
         for call, auto, tracker in self.auto:
-            if self.evaluating:
+            if self.evaluating or self.evaluation_module(ctx):
                 break
-            if auto.patches and not ctx.imports_any(auto.patches):
+            if auto.patches and not (
+                ctx.imports_any(auto.patches) or ctx.project_imports_library(auto.patches)
+            ):
                 continue
             if auto.redactable and ctx.redaction_registered(tracker.name):
                 continue
@@ -156,11 +178,11 @@ class Tracing(Rule):
                     fix,
                 )
                 return
-        if self.evaluating:
+        if self.evaluating or self.evaluation_module(ctx):
             return  # an evaluation's free text is its dataset's
         for name in names:
             term = ctx.classifier.free_text(name)
-            if term is not None:
+            if term is not None and not self.authored_only(node, name, ctx):
                 ctx.report(
                     "PII302",
                     node.name,
