@@ -57,6 +57,8 @@ class Linter:
             src=tuple((root / folder).resolve() for folder in self.config.src),
             libraries=self.sinks.modules | {"logmask"},
             reaches_sink=lambda api: self.candidates.reaches_sink(api),
+            may_bind=lambda data: self.candidates.may_bind_tracker(data),
+            parse=lambda data: self.candidates.parse(data),
         )
 
     def summarise(self, data: bytes, path: str, project: FileProject) -> ModuleSummary:

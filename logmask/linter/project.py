@@ -87,8 +87,13 @@ class ProjectIndex:
         salt: str = "",
         libraries: frozenset[str] = frozenset(),
         reaches_sink: Callable[[str], bool] = lambda api: False,
+        may_bind: Callable[[bytes], bool] = lambda data: True,
+        parse: Callable[[bytes], ast.Module] = ast.parse,
     ) -> None:
+        self.parse = parse  # the candidate stage's parse: one per content
         self.reaches_sink = reaches_sink  # does an imported API lead to a sink (candidate stage)
+        # Bytes only: could a module bind a tracker itself (False must be proof)?
+        self.may_bind = may_bind
         self.summarise = summarise
         self.max_depth = MAX_SUMMARY_DEPTH
         # Top-level names never followed into the project (tracker libraries, even vendored).
@@ -97,13 +102,16 @@ class ProjectIndex:
         self.src = src
         self.cache_dir = cache_dir
         self.salt = salt
-        self._files: dict[Path, Path | None] = {}
+        self._files: dict[str, Path | None] = {}
         self._roots: dict[Path, tuple[tuple[Path, str | None], ...]] = {}
         self._digests: dict[Path, str] = {}
         self._summaries: dict[str, tuple[ModuleSummary, tuple[tuple[str, str], ...]]] = {}
         self._running: set[Path] = set()
         self._facts: dict[Path, ModuleFacts | None] = {}
         self._reach: dict[tuple[Path, str | None], bool] = {}
+        self._resolved: dict[tuple[str, str, int], Path | None] = {}
+        self._nodes: dict[Path, tuple[bool, tuple[Path, ...]]] = {}
+        self._may_reach: dict[Path, bool] = {}
         # Modules consulted while checking the current file (they key its cached result).
         self._consulted: list[set[tuple[str, str]]] = []
 
@@ -138,33 +146,47 @@ class ProjectIndex:
 
     def resolve(self, importer: Path, module: str, level: int) -> Path | None:
         """The file (or package folder) `module` names, seen from `importer`."""
+        folder = os.path.dirname(os.fspath(importer))
+        key = (folder, module, level)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            found = self._resolved[key] = self._resolve(importer, folder, module, level)
+            return found
+
+    def _resolve(self, importer: Path, folder: str, module: str, level: int) -> Path | None:
+        # Strings, not `Path`s: a big project resolves some 100,000 imports per run.
         parts = [p for p in module.split(".") if p]
         if level:
-            base = importer.parent
+            base = folder
             for _ in range(level - 1):
-                base = base.parent
-            bases: tuple[Path, ...] = (base,)
+                base = os.path.dirname(base)
+            bases: tuple[str, ...] = (base,)
         else:
             if not parts or parts[0] in self.libraries:
                 return None
-            bases = tuple(r for r, only in self.roots(importer) if only in (None, parts[0]))
+            bases = tuple(str(r) for r, only in self.roots(importer) if only in (None, parts[0]))
         for base in bases:
-            found = self._file(base.joinpath(*parts) if parts else base)
+            found = self._file(os.path.join(base, *parts))
             if found is not None:
                 return found
         return None
 
-    def _file(self, stem: Path) -> Path | None:
-        if stem not in self._files:
-            found: Path | None = None
-            if stem.with_suffix(".py").is_file() and stem.name:
-                found = stem.with_suffix(".py")
-            elif (stem / "__init__.py").is_file():
-                found = stem / "__init__.py"
-            elif stem.is_dir() and any(stem.glob("*.py")):
-                found = stem  # a namespace package
-            self._files[stem] = found
-        return self._files[stem]
+    def _file(self, stem: str) -> Path | None:
+        try:
+            return self._files[stem]
+        except KeyError:
+            pass
+        found: Path | None = None
+        init = os.path.join(stem, "__init__.py")
+        if os.path.basename(stem) and os.path.isfile(stem + ".py"):
+            found = Path(stem + ".py")
+        elif os.path.isfile(init):
+            found = Path(init)
+        elif os.path.isdir(stem) and any(Path(stem).glob("*.py")):
+            found = Path(stem)  # a namespace package
+        self._files[stem] = found
+        return found
 
     def for_file(self, path: str) -> FileProject:
         return FileProject(self, Path(os.path.abspath(path)))
@@ -239,23 +261,35 @@ class ProjectIndex:
         """Are these modules (path, content digest) still as they were?"""
         return self._unchanged(deps)
 
-    def _load(self, key: str) -> tuple[ModuleSummary, tuple[tuple[str, str], ...]] | None:
+    def _load_json(self, key: str) -> dict[str, Any] | None:
         if self.cache_dir is None:
             return None
         try:
             raw = json.loads((self.cache_dir / key[:2] / key[2:]).read_bytes())
-            if raw.get("format") != SUMMARY_FORMAT:
-                return None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(raw, dict) or raw.get("format") != SUMMARY_FORMAT:
+            return None
+        return raw
+
+    def _load(self, key: str) -> tuple[ModuleSummary, tuple[tuple[str, str], ...]] | None:
+        raw = self._load_json(key)
+        if raw is None:
+            return None
+        try:
             deps = tuple((str(p), str(d)) for p, d in raw["deps"])
             return decode_module(raw["summary"]), deps
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
     def _store(self, key: str, entry: tuple[ModuleSummary, tuple[tuple[str, str], ...]]) -> None:
+        data = {"format": SUMMARY_FORMAT, "summary": encode_module(entry[0]), "deps": entry[1]}
+        self._store_json(key, data)
+
+    def _store_json(self, key: str, data: dict[str, Any]) -> None:
         if self.cache_dir is None:
             return
         target = self.cache_dir / key[:2] / key[2:]
-        data = {"format": SUMMARY_FORMAT, "summary": encode_module(entry[0]), "deps": entry[1]}
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -301,7 +335,7 @@ class ProjectIndex:
         return answer
 
     def _name_reaches(self, path: Path, name: str | None, depth: int) -> bool:
-        facts = self.facts(path)
+        facts = self.facts(path, gated=True)
         if facts is None:
             return False
         if name is None:
@@ -332,24 +366,123 @@ class ProjectIndex:
                 return self.name_reaches(inner, None, depth + 1)
         return self.name_reaches(target, name, depth + 1)
 
-    def facts(self, path: Path) -> ModuleFacts | None:
+    def may_reach(self, path: Path) -> bool:
+        """Bytes only: does the module, or one it imports (transitively), bind a tracker?
+
+        A name reaches a tracker only through a chain of imports that ends in a
+        module binding one (`ModuleFacts.trackers`, `logs`, `candidate` all
+        need that), so when no module of the import graph below `path` may bind
+        one (`may_bind`, a byte test) no name of `path` needs an `ast` look.
+        Imports are read generously from the bytes (any `import` statement,
+        every module and submodule it may name), so False is proof. A
+        depth-first search: when it ends without a binding module, every module
+        it visited is settled False; when it finds one, the chain that led there
+        is settled True.
+        """
+        known = self._may_reach.get(path)
+        if known is not None:
+            return known
+        if self._node(path)[0]:
+            self._may_reach[path] = True
+            return True
+        visited = {path}
+        stack = [(path, iter(self._node(path)[1]))]
+        while stack:
+            for following in stack[-1][1]:
+                if following in visited or self._may_reach.get(following) is False:
+                    continue
+                if self._may_reach.get(following) or self._node(following)[0]:
+                    for on_chain, _ in stack:
+                        self._may_reach[on_chain] = True
+                    self._may_reach[following] = True
+                    return True
+                visited.add(following)
+                stack.append((following, iter(self._node(following)[1])))
+                break
+            else:
+                stack.pop()
+        for settled in visited:
+            self._may_reach[settled] = False
+        return False
+
+    def _node(self, path: Path) -> tuple[bool, tuple[Path, ...]]:
+        """(may bind a tracker, the project modules it may import), from the bytes."""
+        known = self._nodes.get(path)
+        if known is None:
+            known = self._read_node(path)
+            self._nodes[path] = known
+        return known
+
+    def _read_node(self, path: Path) -> tuple[bool, tuple[Path, ...]]:
+        if path.is_dir():
+            return False, ()  # a namespace package binds nothing (see `_read_facts`)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False, ()
+        if len(data) > MAX_SUMMARY_BYTES:
+            return False, ()  # never searched (see `_read_facts`)
+        binds = False
+        if self.may_bind(data):  # the bytes cannot tell: ask `ast`, for these few modules only
+            facts = self.facts(path)
+            binds = facts is not None and bool(facts.candidate or facts.trackers or facts.logs)
+        found: dict[Path, None] = {}
+        for level, module in imported_modules(data):
+            target = self.resolve(path, module, level)
+            if target is not None and target != path:
+                found[target] = None
+        return binds, tuple(found)
+
+    def facts(self, path: Path, gated: bool = False) -> ModuleFacts | None:
+        """What `ast` says about a module (cached by content).
+
+        `gated`: a module that is not cached and cannot reach a tracker
+        (`may_reach`, bytes only) is answered with empty facts instead of parsed.
+        """
         if path not in self._facts:
-            self._facts[path] = self._read_facts(path)
+            self._facts[path] = self._read_facts(path, gated)
         return self._facts[path]
 
-    def _read_facts(self, path: Path) -> ModuleFacts | None:
+    def _read_facts(self, path: Path, gated: bool = False) -> ModuleFacts | None:
+        """The module's facts: from the cache when its content was seen before, else `ast`."""
         if path.is_dir():
             return ModuleFacts(candidate=False)
         try:
             data = path.read_bytes()
-            if len(data) > MAX_SUMMARY_BYTES:
-                return None
+        except OSError:
+            return None
+        if len(data) > MAX_SUMMARY_BYTES:
+            return None
+        digest = self.digest(path, data)
+        key = hashlib.sha256(f"{self.salt}\0facts\0{digest}".encode()).hexdigest()
+        cached = self._load_facts(key)
+        if cached is not None:
+            return cached[0]
+        if gated and not self.may_reach(path):
+            return ModuleFacts(candidate=False)  # no name of it reaches a tracker
+        facts = self._parse_facts(data)
+        self._store_json(key, {"format": SUMMARY_FORMAT, "facts": encode_facts(facts)})
+        return facts
+
+    def _load_facts(self, key: str) -> tuple[ModuleFacts | None] | None:
+        """(the cached facts,) or None on a miss; facts of a module `ast` refused are None."""
+        raw = self._load_json(key)
+        if raw is None:
+            return None
+        try:
+            return (decode_facts(raw["facts"]),)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def _parse_facts(self, data: bytes) -> ModuleFacts | None:
+        try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                tree = ast.parse(data)
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                tree = self.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         facts = ModuleFacts(candidate=self.may_log(data))
+        defined: list[tuple[str, ast.stmt]] = []
         for node in _top_level(tree.body):
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -367,14 +500,21 @@ class ProjectIndex:
                         if not node.level and self.reaches_sink(api):
                             facts.trackers.add(local)
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                facts.definitions[node.name] = _names_used(node)
+                defined.append((node.name, node))
                 if facts.candidate and self._imports_tracker(node):
                     facts.logs.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     if isinstance(target, ast.Name):
-                        facts.definitions[target.id] = _names_used(node)
+                        defined.append((target.id, node))
+        # Only imported names matter in a definition (`_name_reaches`): a definition whose
+        # lines do not even spell one is not walked.
+        # Lines as `ast` numbers them (a lone CR also ends one): otherwise walk every definition.
+        lines = data.splitlines() if data.count(b"\r") == data.count(b"\r\n") else None
+        imported = frozenset(facts.imports)
+        for name, node in defined:
+            facts.definitions[name] = _imported_names_used(node, lines, imported)
         return facts
 
     def _imports_tracker(self, node: ast.AST) -> bool:
@@ -420,6 +560,38 @@ class FileProject:
         return None if Path(path) == self.path else self.index.summary(Path(path))
 
 
+# An import statement starts a line, or follows `;` or a compound statement's `:`.
+_ANY_IMPORT = re.compile(
+    rb"(?:^|[;:])[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b[ \t]*"
+    rb"(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))",
+    re.MULTILINE,
+)
+
+
+def imported_modules(data: bytes) -> Iterator[tuple[int, str]]:
+    """(level, module) of everything the bytes may import, generously (strings included).
+
+    `from a.b import c` may import `a.b` and `a.b.c`; `import a.b.c as d`
+    `a`, `a.b` and `a.b.c`. Backslash continuations are joined.
+    """
+    joined = data.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
+    for dots, module, names, plain in _ANY_IMPORT.findall(joined):
+        if plain:
+            for part in plain.decode(errors="replace").strip("() \t\r").split(","):
+                words = part.split()
+                if not words:
+                    continue
+                pieces = words[0].strip("()").split(".")
+                for end in range(1, len(pieces) + 1):
+                    yield 0, ".".join(pieces[:end])
+            continue
+        level = len(dots)
+        text = module.decode(errors="replace")
+        yield level, text
+        for name in _imported_names(names):
+            yield level, f"{text}.{name}" if text else name
+
+
 def _imported_names(names: bytes) -> list[str]:
     text = names.decode(errors="replace").strip().strip("()")
     out = []
@@ -443,8 +615,44 @@ def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                         yield from _top_level([item])
 
 
-def _names_used(node: ast.AST) -> frozenset[str]:
-    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+_WORD = re.compile(rb"\w+")
+
+
+def _imported_names_used(
+    node: ast.stmt, lines: list[bytes] | None, imported: frozenset[str]
+) -> frozenset[str]:
+    """The imported names a top-level definition reads (decorators, bases, defaults included)."""
+    if lines is not None:
+        decorators = getattr(node, "decorator_list", ())
+        first = min([node.lineno, *(d.lineno for d in decorators)])
+        text = b"\n".join(lines[first - 1 : node.end_lineno])
+        if text.isascii() and not {w.decode() for w in _WORD.findall(text)} & imported:
+            return frozenset()  # every name read is spelled in the definition's lines
+    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name)) & imported
+
+
+def encode_facts(facts: ModuleFacts | None) -> dict[str, Any] | None:
+    if facts is None:
+        return None
+    return {
+        "candidate": facts.candidate,
+        "imports": {k: list(v) for k, v in facts.imports.items()},
+        "definitions": {k: sorted(v) for k, v in facts.definitions.items()},
+        "trackers": sorted(facts.trackers),
+        "logs": sorted(facts.logs),
+    }
+
+
+def decode_facts(raw: dict[str, Any] | None) -> ModuleFacts | None:
+    if raw is None:
+        return None
+    return ModuleFacts(
+        candidate=bool(raw["candidate"]),
+        imports={k: (str(m), int(level), n) for k, (m, level, n) in raw["imports"].items()},
+        definitions={k: frozenset(v) for k, v in raw["definitions"].items()},
+        trackers=set(raw["trackers"]),
+        logs=set(raw["logs"]),
+    )
 
 
 # ------------------------------------------------------------------ encoding
