@@ -343,8 +343,12 @@ class CandidateFilter:
         depth = measure(tree, data)
         if depth > MAX_DEPTH:
             return Screen(True, problem=too_deep(depth))
+        return Screen(self.binds_tracker(data, tree))
+
+    def binds_tracker(self, data: bytes, tree: ast.Module) -> bool:
+        """The candidate question on a parsed file: does a statement bind a sink-reaching API?"""
         named = self._fast.search(data) or self._dynamic.search(data)
-        return Screen(bool(named) or self.tree_reaches_sink(tree))
+        return bool(named) or self.tree_reaches_sink(tree)
 
     def tree_reaches_sink(self, tree: ast.Module) -> bool:
         """Walk statements only (imports and decorators are never inside expressions)."""

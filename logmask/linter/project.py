@@ -52,7 +52,7 @@ MAX_REACH_DEPTH = 4
 # How many summaries may be computed inside one another (file -> helper -> helper ...):
 # every level multiplies the modules a cold run parses.
 MAX_SUMMARY_DEPTH = 3
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 _IMPORT_LINE = re.compile(
@@ -81,7 +81,7 @@ class ProjectIndex:
     def __init__(
         self,
         summarise: Summarise,
-        may_log: Callable[[bytes], bool],  # names and binds a tracker: may log by itself
+        may_log: Callable[[bytes, ast.Module], bool],  # names and binds a tracker: may log itself
         src: tuple[Path, ...] = (),
         cache_dir: Path | None = None,
         salt: str = "",
@@ -346,14 +346,40 @@ class ProjectIndex:
             return True
         if name in facts.imports:
             return self._import_reaches(path, facts.imports[name], depth)
-        used = facts.definitions.get(name)
-        if used is None:
+        spelled = facts.definitions.get(name)
+        if spelled is None or not self._uses_reaching(path, facts, spelled, depth):
             return False
+        return self._uses_reaching(path, facts, self._names_read(path, name, facts), depth)
+
+    def _uses_reaching(
+        self, path: Path, facts: ModuleFacts, used: frozenset[str], depth: int
+    ) -> bool:
         if used & facts.trackers:
             return True  # `def log_table(...): wandb.log(...)`
         return any(
             self._import_reaches(path, facts.imports[n], depth) for n in used if n in facts.imports
         )
+
+    def _names_read(self, path: Path, name: str, facts: ModuleFacts) -> frozenset[str]:
+        """The imported names the (last) top-level definition of `name` reads, from `ast`."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = self.parse(path.read_bytes())
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return frozenset()
+        found: ast.stmt | None = None
+        for node in _top_level(tree.body):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                if node.name == name:
+                    found = node
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    found = node
+        if found is None:
+            return frozenset()
+        return _names_used(found) & frozenset(facts.imports)
 
     def _import_reaches(self, path: Path, bound: tuple[str, int, str | None], depth: int) -> bool:
         module, level, name = bound
@@ -481,7 +507,7 @@ class ProjectIndex:
                 tree = self.parse(data)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        facts = ModuleFacts(candidate=self.may_log(data))
+        facts = ModuleFacts(candidate=self.may_log(data, tree))
         defined: list[tuple[str, ast.stmt]] = []
         for node in _top_level(tree.body):
             if isinstance(node, ast.Import):
@@ -508,13 +534,15 @@ class ProjectIndex:
                 for target in targets:
                     if isinstance(target, ast.Name):
                         defined.append((target.id, node))
-        # Only imported names matter in a definition (`_name_reaches`): a definition whose
-        # lines do not even spell one is not walked.
-        # Lines as `ast` numbers them (a lone CR also ends one): otherwise walk every definition.
+        # Only imported names matter in a definition (`_name_reaches`). Walking every
+        # definition costs more than the parse, so the facts keep the imported names each
+        # definition's lines spell (more than it reads: attributes, keywords, strings), and
+        # `_names_read` walks the one definition whose spelled names reach a tracker.
+        # Lines as `ast` numbers them (a lone CR also ends one), else every definition is walked.
         lines = data.splitlines() if data.count(b"\r") == data.count(b"\r\n") else None
         imported = frozenset(facts.imports)
         for name, node in defined:
-            facts.definitions[name] = _imported_names_used(node, lines, imported)
+            facts.definitions[name] = _imported_names_spelled(node, lines, imported)
         return facts
 
     def _imports_tracker(self, node: ast.AST) -> bool:
@@ -618,17 +646,25 @@ def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 _WORD = re.compile(rb"\w+")
 
 
-def _imported_names_used(
+def _imported_names_spelled(
     node: ast.stmt, lines: list[bytes] | None, imported: frozenset[str]
 ) -> frozenset[str]:
-    """The imported names a top-level definition reads (decorators, bases, defaults included)."""
+    """The imported names a top-level definition's lines spell: every one it reads, and more.
+
+    Decorators, bases and defaults included. Non-ASCII text (the parser
+    NFKC-normalises names) and odd line ends are walked instead.
+    """
     if lines is not None:
         decorators = getattr(node, "decorator_list", ())
         first = min([node.lineno, *(d.lineno for d in decorators)])
         text = b"\n".join(lines[first - 1 : node.end_lineno])
-        if text.isascii() and not {w.decode() for w in _WORD.findall(text)} & imported:
-            return frozenset()  # every name read is spelled in the definition's lines
-    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name)) & imported
+        if text.isascii():
+            return frozenset(w.decode() for w in _WORD.findall(text)) & imported
+    return _names_used(node) & imported
+
+
+def _names_used(node: ast.AST) -> frozenset[str]:
+    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
 
 
 def encode_facts(facts: ModuleFacts | None) -> dict[str, Any] | None:
