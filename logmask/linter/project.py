@@ -540,7 +540,7 @@ class ProjectIndex:
         # `_names_read` walks the one definition whose spelled names reach a tracker.
         # Lines as `ast` numbers them (a lone CR also ends one), else every definition is walked.
         lines = data.splitlines() if data.count(b"\r") == data.count(b"\r\n") else None
-        imported = frozenset(facts.imports)
+        imported = {name.encode(): name for name in facts.imports}
         for name, node in defined:
             facts.definitions[name] = _imported_names_spelled(node, lines, imported)
         return facts
@@ -647,7 +647,7 @@ _WORD = re.compile(rb"\w+")
 
 
 def _imported_names_spelled(
-    node: ast.stmt, lines: list[bytes] | None, imported: frozenset[str]
+    node: ast.stmt, lines: list[bytes] | None, imported: dict[bytes, str]
 ) -> frozenset[str]:
     """The imported names a top-level definition's lines spell: every one it reads, and more.
 
@@ -659,8 +659,8 @@ def _imported_names_spelled(
         first = min([node.lineno, *(d.lineno for d in decorators)])
         text = b"\n".join(lines[first - 1 : node.end_lineno])
         if text.isascii():
-            return frozenset(w.decode() for w in _WORD.findall(text)) & imported
-    return _names_used(node) & imported
+            return frozenset(imported[w] for w in set(_WORD.findall(text)) if w in imported)
+    return _names_used(node) & frozenset(imported.values())
 
 
 def _names_used(node: ast.AST) -> frozenset[str]:
