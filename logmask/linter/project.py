@@ -111,7 +111,7 @@ class ProjectIndex:
         self._reach: dict[tuple[Path, str | None], bool] = {}
         self._resolved: dict[tuple[str, str, int], Path | None] = {}
         self._nodes: dict[Path, tuple[bool, tuple[Path, ...]]] = {}
-        self._may_reach: dict[Path, bool] = {}
+        self._may_reach: dict[tuple[Path, int], bool] = {}
         # Modules consulted while checking the current file (they key its cached result).
         self._consulted: list[set[tuple[str, str]]] = []
 
@@ -335,7 +335,7 @@ class ProjectIndex:
         return answer
 
     def _name_reaches(self, path: Path, name: str | None, depth: int) -> bool:
-        facts = self.facts(path, gated=True)
+        facts = self.facts(path, hops=MAX_REACH_DEPTH - depth)
         if facts is None:
             return False
         if name is None:
@@ -392,44 +392,24 @@ class ProjectIndex:
                 return self.name_reaches(inner, None, depth + 1)
         return self.name_reaches(target, name, depth + 1)
 
-    def may_reach(self, path: Path) -> bool:
-        """Bytes only: does the module, or one it imports (transitively), bind a tracker?
+    def may_reach(self, path: Path, hops: int = MAX_REACH_DEPTH) -> bool:
+        """Bytes only: does the module, or one it imports within `hops` imports, bind a tracker?
 
         A name reaches a tracker only through a chain of imports that ends in a
         module binding one (`ModuleFacts.trackers`, `logs`, `candidate` all
-        need that), so when no module of the import graph below `path` may bind
-        one (`may_bind`, a byte test) no name of `path` needs an `ast` look.
+        need that), and `name_reaches` follows at most `MAX_REACH_DEPTH`
+        imports; so when no module that close below `path` may bind one
+        (`may_bind`, a byte test) no name of `path` needs an `ast` look.
         Imports are read generously from the bytes (any `import` statement,
-        every module and submodule it may name), so False is proof. A
-        depth-first search: when it ends without a binding module, every module
-        it visited is settled False; when it finds one, the chain that led there
-        is settled True.
+        every module and submodule it may name), so False is proof.
         """
-        known = self._may_reach.get(path)
-        if known is not None:
-            return known
-        if self._node(path)[0]:
-            self._may_reach[path] = True
-            return True
-        visited = {path}
-        stack = [(path, iter(self._node(path)[1]))]
-        while stack:
-            for following in stack[-1][1]:
-                if following in visited or self._may_reach.get(following) is False:
-                    continue
-                if self._may_reach.get(following) or self._node(following)[0]:
-                    for on_chain, _ in stack:
-                        self._may_reach[on_chain] = True
-                    self._may_reach[following] = True
-                    return True
-                visited.add(following)
-                stack.append((following, iter(self._node(following)[1])))
-                break
-            else:
-                stack.pop()
-        for settled in visited:
-            self._may_reach[settled] = False
-        return False
+        key = (path, hops)
+        known = self._may_reach.get(key)
+        if known is None:
+            binds, imports = self._node(path)
+            known = binds or (hops > 0 and any(self.may_reach(i, hops - 1) for i in imports))
+            self._may_reach[key] = known
+        return known
 
     def _node(self, path: Path) -> tuple[bool, tuple[Path, ...]]:
         """(may bind a tracker, the project modules it may import), from the bytes."""
@@ -459,36 +439,41 @@ class ProjectIndex:
                 found[target] = None
         return binds, tuple(found)
 
-    def facts(self, path: Path, gated: bool = False) -> ModuleFacts | None:
+    def facts(self, path: Path, hops: int | None = None) -> ModuleFacts | None:
         """What `ast` says about a module (cached by content).
 
-        `gated`: a module that is not cached and cannot reach a tracker
-        (`may_reach`, bytes only) is answered with empty facts instead of parsed.
+        With `hops`, a module that is not cached and binds no tracker within
+        that many imports (`may_reach`, bytes only) is answered with empty facts
+        instead of parsed (not kept: a shorter chain may ask again).
         """
-        if path not in self._facts:
-            self._facts[path] = self._read_facts(path, gated)
-        return self._facts[path]
+        if path in self._facts:
+            return self._facts[path]
+        read = self._read_facts(path, hops)
+        if read is None:
+            return ModuleFacts(candidate=False)  # no name of it reaches a tracker
+        self._facts[path] = read[0]
+        return read[0]
 
-    def _read_facts(self, path: Path, gated: bool = False) -> ModuleFacts | None:
-        """The module's facts: from the cache when its content was seen before, else `ast`."""
+    def _read_facts(self, path: Path, hops: int | None) -> tuple[ModuleFacts | None] | None:
+        """(the module's facts,): cached by content, else from `ast`; None when gated off."""
         if path.is_dir():
-            return ModuleFacts(candidate=False)
+            return (ModuleFacts(candidate=False),)
         try:
             data = path.read_bytes()
         except OSError:
-            return None
+            return (None,)
         if len(data) > MAX_SUMMARY_BYTES:
-            return None
+            return (None,)
         digest = self.digest(path, data)
         key = hashlib.sha256(f"{self.salt}\0facts\0{digest}".encode()).hexdigest()
         cached = self._load_facts(key)
         if cached is not None:
-            return cached[0]
-        if gated and not self.may_reach(path):
-            return ModuleFacts(candidate=False)  # no name of it reaches a tracker
+            return cached
+        if hops is not None and not self.may_reach(path, hops):
+            return None
         facts = self._parse_facts(data)
         self._store_json(key, {"format": SUMMARY_FORMAT, "facts": encode_facts(facts)})
-        return facts
+        return (facts,)
 
     def _load_facts(self, key: str) -> tuple[ModuleFacts | None] | None:
         """(the cached facts,) or None on a miss; facts of a module `ast` refused are None."""
