@@ -53,10 +53,14 @@ class Linter:
         root = self.config.root or Path.cwd()
         return ProjectIndex(
             summarise=self.summarise,
-            may_log=lambda data: self.may_log(data) and self.candidates.needs_libcst(data),
+            may_log=lambda data, tree: (
+                self.may_log(data) and self.candidates.binds_tracker(data, tree)
+            ),
             src=tuple((root / folder).resolve() for folder in self.config.src),
             libraries=self.sinks.modules | {"logmask"},
             reaches_sink=lambda api: self.candidates.reaches_sink(api),
+            may_bind=lambda data: self.candidates.may_bind_tracker(data),
+            parse=lambda data: self.candidates.parse(data),
         )
 
     def summarise(self, data: bytes, path: str, project: FileProject) -> ModuleSummary:

@@ -68,6 +68,8 @@ _LITERAL = (
     rb'|"(?:[^"\\\n]|\\.)*"'
     rb")"
 )
+SCREENS_KEPT = 256
+MEMO_BYTES = 1_000_000  # bigger contents are parsed again rather than kept alive
 _TOKEN = re.compile(_LITERAL + rb"|#[^\r\n]*|\w+|[^\s\w]", re.DOTALL)
 _STRING_PART = re.compile(_LITERAL, re.DOTALL)
 
@@ -237,6 +239,11 @@ class CandidateFilter:
             a for a in sinks.apis() if sinks.canonical(a) in sinks.trace_decorators
         )
         self._prefix_cache: dict[str, bool] = {}
+        # One `ast` parse per content: the last tree (the project index reads it right after
+        # the screen) and the screens of recent contents (a module is screened when it is
+        # summarised and again when it is checked).
+        self._last_tree: tuple[bytes, ast.Module] | None = None
+        self._screens: dict[bytes, Screen] = {}
         names = b"|".join(re.escape(m.encode()) for m in sorted(self.roots))
         # `import mlflow` / `import wandb as w` bind a tracker root: a candidate, no walk needed.
         self._fast = re.compile(rb"^[ \t]*import[ \t]+(?:" + names + rb")(?![\w.])", re.MULTILINE)
@@ -244,6 +251,12 @@ class CandidateFilter:
         self._dynamic = re.compile(
             rb"(?:import_module|__import__|guard_import)\(\s*[\"'](?:" + names + rb")[\"'.]"
         )
+        # A line that names a tracker root (not `.accelerate`, a submodule) and could bind it:
+        # an import or a decorator.
+        every_root = {*self.roots, *(pattern[0] for pattern in self.patterns)}
+        words = b"|".join(re.escape(m.encode()) for m in sorted(every_root))
+        self._root_word = re.compile(rb"(?<![\w.])(?:" + words + rb")\b")
+        self._binding_line = re.compile(rb"\bimport\b|@")
 
     def reaches_sink(self, api: str) -> bool:
         """Is `api` a sink-related API or a dotted prefix of one (`*` matches one name)?"""
@@ -260,12 +273,53 @@ class CandidateFilter:
             return False
         return all(p == q or q == "*" for p, q in zip(parts, pattern, strict=False))
 
+    def may_bind_tracker(self, data: bytes) -> bool:
+        """Bytes only: could this module bind a tracker API (or decorate with one) at all?
+
+        Every API of the model starts with a tracker root, so a module whose
+        imports, decorators and dynamic imports bind one has a line naming the
+        root as a word next to `import` or `@` (backslash continuations
+        joined), or a dynamic import of it. False proves `needs_libcst` is
+        False for reasons of binding; it never parses.
+        """
+        if self._dynamic.search(data):
+            return True
+        joined = data.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
+        for match in self._root_word.finditer(joined):
+            start = joined.rfind(b"\n", 0, match.start()) + 1
+            end = joined.find(b"\n", match.end())
+            if self._binding_line.search(joined, start, len(joined) if end < 0 else end):
+                return True
+        return False
+
     def needs_libcst(self, data: bytes) -> bool:
         """False only when the file provably cannot produce a finding."""
         return self.screen(data).needs_libcst
 
+    def parse(self, data: bytes) -> ast.Module:
+        """`ast.parse`, once per content for back-to-back callers (raises as it does)."""
+        last = self._last_tree
+        if last is not None and (last[0] is data or last[0] == data):
+            return last[1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes: not ours to report
+            tree = ast.parse(data)
+        if len(data) <= MEMO_BYTES:
+            self._last_tree = (data, tree)
+        return tree
+
     def screen(self, data: bytes) -> Screen:
         """Parse with `ast`: is LibCST needed, and can it take the file?"""
+        known = self._screens.get(data)
+        if known is None:
+            known = self._screen(data)
+            if len(data) <= MEMO_BYTES:
+                if len(self._screens) >= SCREENS_KEPT:
+                    self._screens.clear()
+                self._screens[data] = known
+        return known
+
+    def _screen(self, data: bytes) -> Screen:
         cookie = wide_cookie(data)
         if cookie is not None:
             return Screen(True, problem=cookie)
@@ -274,9 +328,7 @@ class CandidateFilter:
             if tokens > MAX_TOKENS:
                 return Screen(True, problem=too_large(tokens))
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # invalid escapes: not ours to report
-                tree = ast.parse(data)
+            tree = self.parse(data)
         except SyntaxError as err:
             # Syntax newer than this Python, or a real error: LibCST decides, after the
             # token screen, and the error line gives CPython's reason.
@@ -291,8 +343,12 @@ class CandidateFilter:
         depth = measure(tree, data)
         if depth > MAX_DEPTH:
             return Screen(True, problem=too_deep(depth))
+        return Screen(self.binds_tracker(data, tree))
+
+    def binds_tracker(self, data: bytes, tree: ast.Module) -> bool:
+        """The candidate question on a parsed file: does a statement bind a sink-reaching API?"""
         named = self._fast.search(data) or self._dynamic.search(data)
-        return Screen(bool(named) or self.tree_reaches_sink(tree))
+        return bool(named) or self.tree_reaches_sink(tree)
 
     def tree_reaches_sink(self, tree: ast.Module) -> bool:
         """Walk statements only (imports and decorators are never inside expressions)."""

@@ -53,7 +53,7 @@ MAX_REACH_DEPTH = 4
 # How many summaries may be computed inside one another (file -> helper -> helper ...):
 # every level multiplies the modules a cold run parses.
 MAX_SUMMARY_DEPTH = 3
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
 # Projects with more files than this are not searched for a module's importers.
 MAX_IMPORTER_SCAN = 3000
 # Folders never searched for importers (environments, caches, vendored packages).
@@ -90,14 +90,19 @@ class ProjectIndex:
     def __init__(
         self,
         summarise: Summarise,
-        may_log: Callable[[bytes], bool],  # names and binds a tracker: may log by itself
+        may_log: Callable[[bytes, ast.Module], bool],  # names and binds a tracker: may log itself
         src: tuple[Path, ...] = (),
         cache_dir: Path | None = None,
         salt: str = "",
         libraries: frozenset[str] = frozenset(),
         reaches_sink: Callable[[str], bool] = lambda api: False,
+        may_bind: Callable[[bytes], bool] = lambda data: True,
+        parse: Callable[[bytes], ast.Module] = ast.parse,
     ) -> None:
+        self.parse = parse  # the candidate stage's parse: one per content
         self.reaches_sink = reaches_sink  # does an imported API lead to a sink (candidate stage)
+        # Bytes only: could a module bind a tracker itself (False must be proof)?
+        self.may_bind = may_bind
         self.summarise = summarise
         self.max_depth = MAX_SUMMARY_DEPTH
         # Top-level names never followed into the project (tracker libraries, even vendored).
@@ -106,13 +111,16 @@ class ProjectIndex:
         self.src = src
         self.cache_dir = cache_dir
         self.salt = salt
-        self._files: dict[Path, Path | None] = {}
+        self._files: dict[str, Path | None] = {}
         self._roots: dict[Path, tuple[tuple[Path, str | None], ...]] = {}
         self._digests: dict[Path, str] = {}
         self._summaries: dict[str, tuple[ModuleSummary, tuple[tuple[str, str], ...]]] = {}
         self._running: set[Path] = set()
         self._facts: dict[Path, ModuleFacts | None] = {}
         self._reach: dict[tuple[Path, str | None], bool] = {}
+        self._resolved: dict[tuple[str, str, int], Path | None] = {}
+        self._nodes: dict[Path, tuple[bool, tuple[Path, ...]]] = {}
+        self._may_reach: dict[tuple[Path, int], bool] = {}
         # Modules consulted while checking the current file (they key its cached result).
         self._consulted: list[set[tuple[str, str]]] = []
         # Per project folder: each file's project imports, and which files run an evaluation.
@@ -151,33 +159,47 @@ class ProjectIndex:
 
     def resolve(self, importer: Path, module: str, level: int) -> Path | None:
         """The file (or package folder) `module` names, seen from `importer`."""
+        folder = os.path.dirname(os.fspath(importer))
+        key = (folder, module, level)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            found = self._resolved[key] = self._resolve(importer, folder, module, level)
+            return found
+
+    def _resolve(self, importer: Path, folder: str, module: str, level: int) -> Path | None:
+        # Strings, not `Path`s: a big project resolves some 100,000 imports per run.
         parts = [p for p in module.split(".") if p]
         if level:
-            base = importer.parent
+            base = folder
             for _ in range(level - 1):
-                base = base.parent
-            bases: tuple[Path, ...] = (base,)
+                base = os.path.dirname(base)
+            bases: tuple[str, ...] = (base,)
         else:
             if not parts or parts[0] in self.libraries:
                 return None
-            bases = tuple(r for r, only in self.roots(importer) if only in (None, parts[0]))
+            bases = tuple(str(r) for r, only in self.roots(importer) if only in (None, parts[0]))
         for base in bases:
-            found = self._file(base.joinpath(*parts) if parts else base)
+            found = self._file(os.path.join(base, *parts))
             if found is not None:
                 return found
         return None
 
-    def _file(self, stem: Path) -> Path | None:
-        if stem not in self._files:
-            found: Path | None = None
-            if stem.with_suffix(".py").is_file() and stem.name:
-                found = stem.with_suffix(".py")
-            elif (stem / "__init__.py").is_file():
-                found = stem / "__init__.py"
-            elif stem.is_dir() and any(stem.glob("*.py")):
-                found = stem  # a namespace package
-            self._files[stem] = found
-        return self._files[stem]
+    def _file(self, stem: str) -> Path | None:
+        try:
+            return self._files[stem]
+        except KeyError:
+            pass
+        found: Path | None = None
+        init = os.path.join(stem, "__init__.py")
+        if os.path.basename(stem) and os.path.isfile(stem + ".py"):
+            found = Path(stem + ".py")
+        elif os.path.isfile(init):
+            found = Path(init)
+        elif os.path.isdir(stem) and any(Path(stem).glob("*.py")):
+            found = Path(stem)  # a namespace package
+        self._files[stem] = found
+        return found
 
     def for_file(self, path: str) -> FileProject:
         return FileProject(self, Path(os.path.abspath(path)))
@@ -260,23 +282,35 @@ class ProjectIndex:
         """Are these modules (path, content digest) still as they were?"""
         return self._unchanged(deps)
 
-    def _load(self, key: str) -> tuple[ModuleSummary, tuple[tuple[str, str], ...]] | None:
+    def _load_json(self, key: str) -> dict[str, Any] | None:
         if self.cache_dir is None:
             return None
         try:
             raw = json.loads((self.cache_dir / key[:2] / key[2:]).read_bytes())
-            if raw.get("format") != SUMMARY_FORMAT:
-                return None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(raw, dict) or raw.get("format") != SUMMARY_FORMAT:
+            return None
+        return raw
+
+    def _load(self, key: str) -> tuple[ModuleSummary, tuple[tuple[str, str], ...]] | None:
+        raw = self._load_json(key)
+        if raw is None:
+            return None
+        try:
             deps = tuple((str(p), str(d)) for p, d in raw["deps"])
             return decode_module(raw["summary"]), deps
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
     def _store(self, key: str, entry: tuple[ModuleSummary, tuple[tuple[str, str], ...]]) -> None:
+        data = {"format": SUMMARY_FORMAT, "summary": encode_module(entry[0]), "deps": entry[1]}
+        self._store_json(key, data)
+
+    def _store_json(self, key: str, data: dict[str, Any]) -> None:
         if self.cache_dir is None:
             return
         target = self.cache_dir / key[:2] / key[2:]
-        data = {"format": SUMMARY_FORMAT, "summary": encode_module(entry[0]), "deps": entry[1]}
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -322,7 +356,7 @@ class ProjectIndex:
         return answer
 
     def _name_reaches(self, path: Path, name: str | None, depth: int) -> bool:
-        facts = self.facts(path)
+        facts = self.facts(path, hops=MAX_REACH_DEPTH - depth)
         if facts is None:
             return False
         if name is None:
@@ -333,14 +367,40 @@ class ProjectIndex:
             return True
         if name in facts.imports:
             return self._import_reaches(path, facts.imports[name], depth)
-        used = facts.definitions.get(name)
-        if used is None:
+        spelled = facts.definitions.get(name)
+        if spelled is None or not self._uses_reaching(path, facts, spelled, depth):
             return False
+        return self._uses_reaching(path, facts, self._names_read(path, name, facts), depth)
+
+    def _uses_reaching(
+        self, path: Path, facts: ModuleFacts, used: frozenset[str], depth: int
+    ) -> bool:
         if used & facts.trackers:
             return True  # `def log_table(...): wandb.log(...)`
         return any(
             self._import_reaches(path, facts.imports[n], depth) for n in used if n in facts.imports
         )
+
+    def _names_read(self, path: Path, name: str, facts: ModuleFacts) -> frozenset[str]:
+        """The imported names the (last) top-level definition of `name` reads, from `ast`."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = self.parse(path.read_bytes())
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return frozenset()
+        found: ast.stmt | None = None
+        for node in _top_level(tree.body):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                if node.name == name:
+                    found = node
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    found = node
+        if found is None:
+            return frozenset()
+        return _names_used(found) & frozenset(facts.imports)
 
     def _import_reaches(self, path: Path, bound: tuple[str, int, str | None], depth: int) -> bool:
         module, level, name = bound
@@ -463,24 +523,108 @@ class ProjectIndex:
         found.discard(importer)
         return found
 
-    def facts(self, path: Path) -> ModuleFacts | None:
-        if path not in self._facts:
-            self._facts[path] = self._read_facts(path)
-        return self._facts[path]
+    def may_reach(self, path: Path, hops: int = MAX_REACH_DEPTH) -> bool:
+        """Bytes only: does the module, or one it imports within `hops` imports, bind a tracker?
 
-    def _read_facts(self, path: Path) -> ModuleFacts | None:
+        A name reaches a tracker only through a chain of imports that ends in a
+        module binding one (`ModuleFacts.trackers`, `logs`, `candidate` all
+        need that), and `name_reaches` follows at most `MAX_REACH_DEPTH`
+        imports; so when no module that close below `path` may bind one
+        (`may_bind`, a byte test) no name of `path` needs an `ast` look.
+        Imports are read generously from the bytes (any `import` statement,
+        every module and submodule it may name), so False is proof.
+        """
+        key = (path, hops)
+        known = self._may_reach.get(key)
+        if known is None:
+            binds, imports = self._node(path)
+            known = binds or (hops > 0 and any(self.may_reach(i, hops - 1) for i in imports))
+            self._may_reach[key] = known
+        return known
+
+    def _node(self, path: Path) -> tuple[bool, tuple[Path, ...]]:
+        """(may bind a tracker, the project modules it may import), from the bytes."""
+        known = self._nodes.get(path)
+        if known is None:
+            known = self._read_node(path)
+            self._nodes[path] = known
+        return known
+
+    def _read_node(self, path: Path) -> tuple[bool, tuple[Path, ...]]:
         if path.is_dir():
-            return ModuleFacts(candidate=False)
+            return False, ()  # a namespace package binds nothing (see `_read_facts`)
         try:
             data = path.read_bytes()
-            if len(data) > MAX_SUMMARY_BYTES:
-                return None
+        except OSError:
+            return False, ()
+        if len(data) > MAX_SUMMARY_BYTES:
+            return False, ()  # never searched (see `_read_facts`)
+        binds = False
+        if self.may_bind(data):  # the bytes cannot tell: ask `ast`, for these few modules only
+            facts = self.facts(path)
+            binds = facts is not None and bool(facts.candidate or facts.trackers or facts.logs)
+        found: dict[Path, None] = {}
+        for level, module in imported_modules(data):
+            target = self.resolve(path, module, level)
+            if target is not None and target != path:
+                found[target] = None
+        return binds, tuple(found)
+
+    def facts(self, path: Path, hops: int | None = None) -> ModuleFacts | None:
+        """What `ast` says about a module (cached by content).
+
+        With `hops`, a module that is not cached and binds no tracker within
+        that many imports (`may_reach`, bytes only) is answered with empty facts
+        instead of parsed (not kept: a shorter chain may ask again).
+        """
+        if path in self._facts:
+            return self._facts[path]
+        read = self._read_facts(path, hops)
+        if read is None:
+            return ModuleFacts(candidate=False)  # no name of it reaches a tracker
+        self._facts[path] = read[0]
+        return read[0]
+
+    def _read_facts(self, path: Path, hops: int | None) -> tuple[ModuleFacts | None] | None:
+        """(the module's facts,): cached by content, else from `ast`; None when gated off."""
+        if path.is_dir():
+            return (ModuleFacts(candidate=False),)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return (None,)
+        if len(data) > MAX_SUMMARY_BYTES:
+            return (None,)
+        digest = self.digest(path, data)
+        key = hashlib.sha256(f"{self.salt}\0facts\0{digest}".encode()).hexdigest()
+        cached = self._load_facts(key)
+        if cached is not None:
+            return cached
+        if hops is not None and not self.may_reach(path, hops):
+            return None
+        facts = self._parse_facts(data)
+        self._store_json(key, {"format": SUMMARY_FORMAT, "facts": encode_facts(facts)})
+        return (facts,)
+
+    def _load_facts(self, key: str) -> tuple[ModuleFacts | None] | None:
+        """(the cached facts,) or None on a miss; facts of a module `ast` refused are None."""
+        raw = self._load_json(key)
+        if raw is None:
+            return None
+        try:
+            return (decode_facts(raw["facts"]),)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def _parse_facts(self, data: bytes) -> ModuleFacts | None:
+        try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                tree = ast.parse(data)
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                tree = self.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        facts = ModuleFacts(candidate=self.may_log(data))
+        facts = ModuleFacts(candidate=self.may_log(data, tree))
+        defined: list[tuple[str, ast.stmt]] = []
         for node in _top_level(tree.body):
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -498,14 +642,23 @@ class ProjectIndex:
                         if not node.level and self.reaches_sink(api):
                             facts.trackers.add(local)
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                facts.definitions[node.name] = _names_used(node)
+                defined.append((node.name, node))
                 if facts.candidate and self._imports_tracker(node):
                     facts.logs.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     if isinstance(target, ast.Name):
-                        facts.definitions[target.id] = _names_used(node)
+                        defined.append((target.id, node))
+        # Only imported names matter in a definition (`_name_reaches`). Walking every
+        # definition costs more than the parse, so the facts keep the imported names each
+        # definition's lines spell (more than it reads: attributes, keywords, strings), and
+        # `_names_read` walks the one definition whose spelled names reach a tracker.
+        # Lines as `ast` numbers them (a lone CR also ends one), else every definition is walked.
+        lines = data.splitlines() if data.count(b"\r") == data.count(b"\r\n") else None
+        imported = {name.encode(): name for name in facts.imports}
+        for name, node in defined:
+            facts.definitions[name] = _imported_names_spelled(node, lines, imported)
         return facts
 
     def _imports_tracker(self, node: ast.AST) -> bool:
@@ -671,6 +824,38 @@ class FileProject:
         return None if Path(path) == self.path else self.index.summary(Path(path))
 
 
+# An import statement starts a line, or follows `;` or a compound statement's `:`.
+_ANY_IMPORT = re.compile(
+    rb"(?:^|[;:])[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b[ \t]*"
+    rb"(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))",
+    re.MULTILINE,
+)
+
+
+def imported_modules(data: bytes) -> Iterator[tuple[int, str]]:
+    """(level, module) of everything the bytes may import, generously (strings included).
+
+    `from a.b import c` may import `a.b` and `a.b.c`; `import a.b.c as d`
+    `a`, `a.b` and `a.b.c`. Backslash continuations are joined.
+    """
+    joined = data.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
+    for dots, module, names, plain in _ANY_IMPORT.findall(joined):
+        if plain:
+            for part in plain.decode(errors="replace").strip("() \t\r").split(","):
+                words = part.split()
+                if not words:
+                    continue
+                pieces = words[0].strip("()").split(".")
+                for end in range(1, len(pieces) + 1):
+                    yield 0, ".".join(pieces[:end])
+            continue
+        level = len(dots)
+        text = module.decode(errors="replace")
+        yield level, text
+        for name in _imported_names(names):
+            yield level, f"{text}.{name}" if text else name
+
+
 def _imported_names(names: bytes) -> list[str]:
     text = names.decode(errors="replace").strip().strip("()")
     out = []
@@ -694,8 +879,52 @@ def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                         yield from _top_level([item])
 
 
+_WORD = re.compile(rb"\w+")
+
+
+def _imported_names_spelled(
+    node: ast.stmt, lines: list[bytes] | None, imported: dict[bytes, str]
+) -> frozenset[str]:
+    """The imported names a top-level definition's lines spell: every one it reads, and more.
+
+    Decorators, bases and defaults included. Non-ASCII text (the parser
+    NFKC-normalises names) and odd line ends are walked instead.
+    """
+    if lines is not None:
+        decorators = getattr(node, "decorator_list", ())
+        first = min([node.lineno, *(d.lineno for d in decorators)])
+        text = b"\n".join(lines[first - 1 : node.end_lineno])
+        if text.isascii():
+            return frozenset(imported[w] for w in set(_WORD.findall(text)) if w in imported)
+    return _names_used(node) & frozenset(imported.values())
+
+
 def _names_used(node: ast.AST) -> frozenset[str]:
     return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+
+
+def encode_facts(facts: ModuleFacts | None) -> dict[str, Any] | None:
+    if facts is None:
+        return None
+    return {
+        "candidate": facts.candidate,
+        "imports": {k: list(v) for k, v in facts.imports.items()},
+        "definitions": {k: sorted(v) for k, v in facts.definitions.items()},
+        "trackers": sorted(facts.trackers),
+        "logs": sorted(facts.logs),
+    }
+
+
+def decode_facts(raw: dict[str, Any] | None) -> ModuleFacts | None:
+    if raw is None:
+        return None
+    return ModuleFacts(
+        candidate=bool(raw["candidate"]),
+        imports={k: (str(m), int(level), n) for k, (m, level, n) in raw["imports"].items()},
+        definitions={k: frozenset(v) for k, v in raw["definitions"].items()},
+        trackers=set(raw["trackers"]),
+        logs=set(raw["logs"]),
+    )
 
 
 # ------------------------------------------------------------------ encoding

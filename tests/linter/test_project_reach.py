@@ -1,0 +1,250 @@
+"""Files naming no tracker: the byte gate, the cached module facts and their invalidation.
+
+`ProjectIndex.reaches_tracker` decides whether a file that names no tracker
+still needs LibCST because a project name it imports reaches one. These tests
+pin that the cheap paths (bytes before `ast`, facts from the cache) give the
+answers of the full `ast` look, and that a changed module is seen.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from logmask.linter.config import Config
+from logmask.linter.engine import Linter
+from logmask.linter.project import ProjectIndex, imported_modules
+
+TRACKING = """
+import wandb
+
+
+def log_table(name, frame):
+    wandb.log({name: frame})
+
+
+def describe(name):
+    return f"wandb.{name}"  # spells the tracker, never reads it
+"""
+QUIET = """
+import os
+
+
+def helper(path):
+    return os.path.basename(path)
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+class Counting:
+    """An `ast.parse` that counts the files it parsed."""
+
+    def __init__(self) -> None:
+        self.parsed: list[bytes] = []
+
+    def __call__(self, data: bytes) -> ast.Module:
+        self.parsed.append(data)
+        return ast.parse(data)
+
+
+def index(cache: Path | None = None, parse: Counting | None = None) -> ProjectIndex:
+    linter = Linter(Config())
+    project = linter.project
+    project.cache_dir, project.salt = cache, "test"
+    if parse is not None:
+        project.parse = parse
+    return project
+
+
+def reaches(project: ProjectIndex, root: Path, name: str) -> bool:
+    path = root / name
+    return project.reaches_tracker(str(path), path.read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("source", "binds"),
+    [
+        ("import wandb\n", True),
+        ("import os, \\\n    wandb\n", True),
+        ("from mlflow.tracking import MlflowClient\n", True),
+        ("@weave.op\ndef f():\n    pass\n", True),
+        ("mod = importlib.import_module('mlflow')\n", True),
+        ("def f():\n    import wandb\n    return wandb\n", True),
+        # quiet twins: a submodule named like a tracker, a helper's name, prose, a string
+        ("from .integrations.accelerate import hooks\n", False),
+        ("from ..accelerate import hooks\n", False),
+        ("if is_wandb_available():\n    pass\n", False),
+        ('"""Set report_to="wandb" to log."""\n', False),
+        ("spec = importlib.util.find_spec('wandb')\n", False),
+        ("run_name = 'mlflow run'\n", False),
+    ],
+)
+def test_may_bind_tracker(source: str, binds: bool) -> None:
+    assert Linter(Config()).candidates.may_bind_tracker(source.encode()) is binds
+
+
+@pytest.mark.parametrize(
+    ("source", "modules"),
+    [
+        ("import a.b.c as d\n", {(0, "a"), (0, "a.b"), (0, "a.b.c")}),
+        ("import a, b\n", {(0, "a"), (0, "b")}),
+        ("from . import (x,\n    y as z)\n", {(1, ""), (1, "x"), (1, "y")}),
+        ("from ..pkg import m\n", {(2, "pkg"), (2, "pkg.m")}),
+        ("try: import fast\nexcept ImportError: pass\n", {(0, "fast")}),
+        ("x = 1; import late\n", {(0, "late")}),
+        ('""">>> from docs import example"""\n', set()),  # a doctest line is not a statement
+    ],
+)
+def test_imported_modules(source: str, modules: set[tuple[int, str]]) -> None:
+    assert set(imported_modules(source.encode())) >= modules
+    if not modules:
+        assert not set(imported_modules(source.encode()))
+
+
+@pytest.mark.parametrize(
+    ("job", "expected"),
+    [
+        ("from app.tracking import log_table\n", True),
+        ("from app import tracking\n", True),
+        ("import app.tracking\n", True),
+        ("from app.relay import forward\n", True),  # through a re-export
+        ("from app.tracking import describe\n", False),  # spells wandb in a string only
+        ("from app.quiet import helper\n", False),
+        ("from app.relay import unrelated\n", False),
+        ("import os\n", False),
+    ],
+)
+def test_reaches_tracker(tmp_path: Path, job: str, expected: bool) -> None:
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/tracking.py": TRACKING,
+            "app/quiet.py": QUIET,
+            "app/relay.py": """
+                from app.tracking import log_table
+                from app.quiet import helper
+
+
+                def forward(frame):
+                    log_table("rows", frame)
+
+
+                def unrelated(path):
+                    return helper(path)
+            """,
+            "app/job.py": job,
+        },
+    )
+    assert reaches(index(), tmp_path, "app/job.py") is expected
+
+
+def test_modules_that_cannot_reach_a_tracker_are_never_parsed(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/tracking.py": TRACKING}
+    for number in range(20):  # a chain of helpers importing each other, none logging
+        files[f"app/mod_{number}.py"] = (
+            f"from app.mod_{(number + 1) % 20} import f_{(number + 1) % 20}\n\n\n"
+            f"def f_{number}(x):\n    return f_{(number + 1) % 20}(x)\n"
+        )
+    files["app/job.py"] = "from app.mod_0 import f_0\n"
+    write(tmp_path, files)
+    parse = Counting()
+    assert not reaches(index(parse=parse), tmp_path, "app/job.py")
+    assert parse.parsed == []
+
+
+def test_a_cycle_that_reaches_a_tracker_is_followed(tmp_path: Path) -> None:
+    """a imports b and the tracker; b imports only a: b still reaches it."""
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/tracking.py": TRACKING,
+            "app/a.py": """
+                from app.b import g
+                from app.tracking import log_table
+
+
+                def f(frame):
+                    log_table("rows", frame)
+            """,
+            "app/b.py": """
+                from app.a import f
+
+
+                def g(frame):
+                    f(frame)
+            """,
+            "app/job_a.py": "from app.a import f\n",
+            "app/job_b.py": "from app.b import g\n",
+        },
+    )
+    project = index()
+    assert reaches(project, tmp_path, "app/job_a.py")
+    assert reaches(project, tmp_path, "app/job_b.py")
+    fresh = index()  # the other order: b is asked first
+    assert reaches(fresh, tmp_path, "app/job_b.py")
+    assert reaches(fresh, tmp_path, "app/job_a.py")
+
+
+def test_facts_come_from_the_cache_and_follow_a_changed_module(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/tracking.py": TRACKING,
+            "app/helpers.py": """
+                from app.tracking import log_table
+
+
+                def save(frame):
+                    log_table("rows", frame)
+            """,
+            # Imports from the tracking module, so only the cache spares its parse.
+            "app/unrelated.py": """
+                from app.tracking import describe
+
+
+                def helper(x):
+                    return describe(x)
+            """,
+            "app/job.py": "from app.helpers import save\nfrom app.unrelated import helper\n",
+        },
+    )
+    cache = tmp_path / "cache"
+    cold = Counting()
+    assert reaches(index(cache, cold), tmp_path, "app/job.py")
+    assert cold.parsed  # the first run parses the modules on the way
+    warm = Counting()
+    assert reaches(index(cache, warm), tmp_path, "app/job.py")
+    # From the cache: only the definitions on the chain that reaches are walked to confirm.
+    chain = {(tmp_path / name).read_bytes() for name in ("app/helpers.py", "app/tracking.py")}
+    assert set(warm.parsed) <= chain
+    assert (tmp_path / "app/unrelated.py").read_bytes() not in warm.parsed
+
+    # The helper stops logging: its new content is parsed, and the answer changes.
+    (tmp_path / "app/helpers.py").write_text(
+        "from app.tracking import describe\n\n\ndef save(frame):\n    return describe('x')\n"
+    )
+    changed = Counting()
+    assert not reaches(index(cache, changed), tmp_path, "app/job.py")
+    assert (tmp_path / "app/helpers.py").read_bytes() in changed.parsed
+
+    # The tracking module stops binding wandb: the unchanged helper's cached facts are
+    # reused, and the tracker is no longer reached.
+    (tmp_path / "app/helpers.py").write_text(
+        "from app.tracking import log_table\n\n\ndef save(frame):\n    log_table('r', frame)\n"
+    )
+    assert reaches(index(cache), tmp_path, "app/job.py")
+    (tmp_path / "app/tracking.py").write_text("def log_table(name, frame):\n    print(name)\n")
+    assert not reaches(index(cache), tmp_path, "app/job.py")
