@@ -73,12 +73,6 @@ class Linter:
 
         return run_deep(lambda: summarise(self, data, path, project))
 
-    def needs_pass(self, data: bytes, path: str) -> bool:
-        """Names and binds a tracker, or imports a project name that reaches one."""
-        if self.may_log(data) and self.candidates.needs_libcst(data):
-            return True
-        return self.project.reaches_tracker(path, data)
-
     @cached_property
     def candidates(self) -> CandidateFilter:
         """The `ast` candidate stage: skips LibCST for files whose imports reach no sink."""
