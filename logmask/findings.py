@@ -49,7 +49,7 @@ class Finding:
     message: str
     confidence: Confidence = "high"
     fix: Fix | None = None
-    # Lines of the enclosing statement, so `# noqa` on its first or last line applies.
+    # Lines of the enclosing statement, so a noqa comment on its first or last line applies.
     statement_lines: tuple[int, int] | None = field(default=None, compare=False)
     cell: int | None = None
     # In a notebook: the line of the file where the cell's source begins (annotations point there).
