@@ -54,7 +54,7 @@ def test_pending_cases_exist() -> None:
 def test_sync_script_replaces_the_copy(tmp_path: Path) -> None:
     """`scripts/sync_cases.py` mirrors the source folder: new files in, stale files out."""
     script = runpy.run_path(str(Path(__file__).resolve().parents[2] / "scripts" / "sync_cases.py"))
-    source, target = tmp_path / "shared", tmp_path / "copy"
+    source, target = tmp_path / "upstream", tmp_path / "copy"
     (source / "project" / "app").mkdir(parents=True)
     (source / "a.py").write_text("x = 1  # expect: PII101\n")
     (source / "project" / "app" / "b.py").write_text("y = 2\n")

@@ -138,7 +138,12 @@ def marked(marker: str) -> bytes:
         ("CRASH", "the parser crashed on this file (SIGSEGV); not checked", ("--fix",)),
         ("ABORT", "out of memory while checking (limit 4 GB per worker)", ()),
         ("GREEDY", "out of memory while checking", ()),
-        ("HANG", "took more than 10 s to check; not checked (raise the limit with --timeout)", ()),
+        pytest.param(
+            "HANG",
+            "took more than 10 s to check; not checked (raise the limit with --timeout)",
+            (),
+            marks=pytest.mark.slow,  # waits out the 10 s limit
+        ),
     ],
 )
 def test_a_worker_that_dies_or_hangs_costs_one_line(

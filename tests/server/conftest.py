@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
 import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -15,3 +17,11 @@ async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
     await start(lsp_client)
     yield
     await lsp_client.shutdown_session()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start a real server over stdio are end-to-end: the slow tier."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here) and "client" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
