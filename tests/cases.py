@@ -1,6 +1,6 @@
-"""The conformance cases, as copied into the repository (tests never read ../shared).
+"""The conformance cases, as copied into the repository (tests never read the shared folder beside the checkout).
 
-`tests/fixtures/cases/` is refreshed from `../shared/cases` by
+`tests/fixtures/cases/` is refreshed from the shared cases folder beside the checkout by
 `scripts/sync_cases.py`. Each case marks the lines that must be reported with a
 trailing `# expect: PII101`; every other line must stay quiet.
 """

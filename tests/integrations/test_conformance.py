@@ -1,6 +1,6 @@
 """The conformance cases (in-repository copy) against `logmask check --format json`.
 
-All cases are checked in one run, as `../shared/bin/conformance` does (the
+All cases are checked in one run, as the shared `bin/conformance` script does (the
 `project/` modules together). A case in `tests.cases.PENDING` waits for work
 owned elsewhere and is expected to fail; the test says so when it starts passing.
 """
