@@ -1,4 +1,4 @@
-"""The conformance cases, as copied into the repository (tests never read the shared folder beside the checkout).
+"""The conformance cases, as copied into the repository (tests never read outside it).
 
 `tests/fixtures/cases/` is refreshed from the shared cases folder beside the checkout by
 `scripts/sync_cases.py`. Each case marks the lines that must be reported with a
