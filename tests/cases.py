@@ -16,8 +16,7 @@ MARK = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:[ ,]+[A-Z]+[0-9]+)*)")
 # Cases that do not pass yet, each waiting for work owned elsewhere. The
 # conformance test expects them to fail (strict xfail): remove an entry as soon
 # as its case passes.
-PENDING = {
-}
+PENDING = {}
 
 
 def case_files() -> list[Path]:
