@@ -32,6 +32,7 @@ from logmask.linter.config import (
 from logmask.linter.parallel import DEFAULT_TIMEOUT
 from logmask.linter.report import (
     Summary,
+    plural,
     printable,
     render_concise,
     render_fixes,
@@ -314,7 +315,7 @@ def check(
         if not silent:
             count = len(findings)
             click.echo(
-                f"logmask: recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}",
+                f"logmask: recorded {count} finding{plural(count)} in {write_baseline}",
                 err=True,
             )
         findings, output_format = [], "none"  # recorded, not reported
@@ -329,7 +330,7 @@ def check(
         for path in skipped:
             click.echo(f"logmask: {printable(path)}: noqa is not added to notebooks", err=True)
         if not silent:
-            click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
+            click.echo(f"Added {added} noqa directive{plural(added)}.", err=True)
         exit_after_errors(errors)
         sys.exit(0)
     if show_diff:
@@ -629,7 +630,7 @@ def baseline_command(file: str, list_entries: bool, output_format: str) -> None:
         return
     click.echo(baselines.render_list(entries), nl=False)
     count = len(entries)
-    click.echo(f"{count} finding{'s' if count != 1 else ''} accepted by {file}.", err=True)
+    click.echo(f"{count} finding{plural(count)} accepted by {file}.", err=True)
 
 
 @main.command()

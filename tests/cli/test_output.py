@@ -60,18 +60,23 @@ def run_in_tty(args: list[str], cwd: Path) -> str:
         env={**env, "TERM": "xterm-256color", "COLUMNS": "200"},
     )
     os.close(follower)
+    return drain(leader, proc).decode("utf-8", "replace")
+
+
+def drain(leader: int, proc: subprocess.Popen[bytes]) -> bytes:
+    """Everything the process wrote to the pseudo-terminal, once it has exited."""
     chunks = []
     while True:
         try:
             data = os.read(leader, 65536)
-        except OSError:
+        except OSError:  # the follower side closed
             break
         if not data:
             break
         chunks.append(data)
     proc.wait(timeout=120)
     os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return b"".join(chunks)
 
 
 # ------------------------------------------------------------------ point 1: what a fix will do
@@ -174,18 +179,7 @@ def test_no_color_on_a_terminal(example: Path) -> None:
         env={**env, "NO_COLOR": "1", "TERM": "xterm-256color"},
     )
     os.close(follower)
-    out = b""
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        out += data
-    proc.wait(timeout=120)
-    os.close(leader)
-    text = out.decode()
+    text = drain(leader, proc).decode()
     assert "^^^" in text and not COLOUR.search(text)  # NO_COLOR: bold may stay, colour goes
 
 
