@@ -41,11 +41,21 @@ class Linter:
 
     @cached_property
     def module_markers(self) -> tuple[bytes, ...]:
-        return tuple(sorted(m.encode() for m in self.sinks.modules))
+        """The tracker modules' names, less those spelling another (`langchain_community`)."""
+        names = {m.encode() for m in self.sinks.modules}
+        return tuple(sorted(n for n in names if not any(o != n and o in n for o in names)))
 
     def may_log(self, data: bytes) -> bool:
         """The prefilter: a file that names no tracker module cannot call one."""
         return any(marker in data for marker in self.module_markers)
+
+    def may_bind(self, data: bytes) -> bool:
+        """Bytes only: could the file bind a tracker itself (False is proof)?"""
+        return self.may_log(data) and self.candidates.may_bind_tracker(data)
+
+    def may_use(self, data: bytes) -> bool:
+        """Bytes only: could the file bind a tracker, or read one as a name?"""
+        return self.may_log(data) and self.candidates.may_use_tracker(data)
 
     @cached_property
     def project(self) -> ProjectIndex:
@@ -59,7 +69,7 @@ class Linter:
             src=tuple((root / folder).resolve() for folder in self.config.src),
             libraries=self.sinks.modules | {"logmask"},
             reaches_sink=lambda api: self.candidates.reaches_sink(api),
-            may_bind=lambda data: self.candidates.may_bind_tracker(data),
+            may_bind=self.may_bind,
             parse=lambda data: self.candidates.parse(data),
         )
 
@@ -100,24 +110,26 @@ class Linter:
         result = self.unparsed(data, path)
         if result.errors:
             return result
-        named = self.may_log(data)
-        if not named and not self.project.reaches_tracker(path, data):
+        # A file that neither binds nor reads a tracker (bytes) and imports nothing
+        # reaching one is never parsed: a tracker named in prose or strings cannot log.
+        uses = self.may_use(data)
+        if not uses and not self.project.reaches_tracker(path, data):
             return result
-        return run_deep(lambda: self._parse_and_check(data, path, result, named))
+        return run_deep(lambda: self._parse_and_check(data, path, result, uses))
 
     def _parse_and_check(
-        self, data: bytes, path: str, result: FileResult, named: bool
+        self, data: bytes, path: str, result: FileResult, uses: bool
     ) -> FileResult:
         """The `ast` screen, then LibCST (on a deep stack: see `logmask.linter.deep`).
 
         A file that binds no tracker is still checked when it imports a project
-        name that reaches one (`named` is False only when that was established).
+        name that reaches one (`uses` is False only when that was established).
         """
         screen = self.candidates.screen(data)
         if screen.problem is not None:
             result.errors.append(FileError(result.path, screen.problem))
             return result
-        if not screen.needs_libcst and named and not self.project.reaches_tracker(path, data):
+        if not screen.needs_libcst and uses and not self.project.reaches_tracker(path, data):
             return result
         from logmask.linter.libcst_pass import check_module  # LibCST loads on first use
 

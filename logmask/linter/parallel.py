@@ -158,6 +158,8 @@ class Task:
     path: str
     data: bytes
     key: str | None = None
+    # Does a project name it imports reach a tracker: answered where the import graph is.
+    reaches: bool | None = None
 
 
 # ------------------------------------------------------------------ workers
@@ -188,7 +190,9 @@ def _worker_main(
             return  # the main process is gone
         if message is None:
             return
-        index, path, data = message
+        index, path, data, reaches = message
+        if reaches is not None:
+            linter.project.told(path, reaches)
         result, consulted = check_recorded(linter, path, data)
         result.module = None  # the tree is large to send back; fixes re-parse in the parent
         result.source = None  # the parent has the bytes
@@ -336,7 +340,7 @@ class Pool:
 
     def send(self, worker: Worker, task: Task) -> bool:
         try:
-            worker.conn.send((task.index, task.path, task.data))
+            worker.conn.send((task.index, task.path, task.data, task.reaches))
         except (OSError, ValueError):
             return False
         worker.task = task
@@ -432,12 +436,13 @@ def check_files(
         except UnreadableFile as err:
             results[index] = FileResult(path, errors=[FileError(path, str(err))])
             continue
-        if not linter.may_log(data) and not linter.project.reaches_tracker(path, data):
+        reaches = linter.project.reaches_tracker(path, data)
+        notebook = path.endswith(".ipynb")  # its cells are found in the JSON by the checker
+        if not reaches and not (linter.may_log(data) if notebook else linter.may_use(data)):
             # no parse: a binary or undecodable file is still reported
-            notebook = path.endswith(".ipynb")
             results[index] = (linter.check_source if notebook else linter.unparsed)(data, path)
             continue
-        task = Task(index, path, data)
+        task = Task(index, path, data, reaches=reaches)
         if cache is not None:
             task.key = cache.key(path, data)
             entry = cache.get(task.key)

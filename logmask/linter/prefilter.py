@@ -257,6 +257,8 @@ class CandidateFilter:
         words = b"|".join(re.escape(m.encode()) for m in sorted(every_root))
         self._root_word = re.compile(rb"(?<![\w.])(?:" + words + rb")\b")
         self._binding_line = re.compile(rb"\bimport\b|@")
+        # A tracker root read as a name (`wandb.log(`), bound or not (a broken file, a cell).
+        self._root_attribute = re.compile(rb"(?<![\w.])(?:" + words + rb")[ \t]*\.[ \t]*\w")
 
     def reaches_sink(self, api: str) -> bool:
         """Is `api` a sink-related API or a dotted prefix of one (`*` matches one name)?"""
@@ -291,6 +293,14 @@ class CandidateFilter:
             if self._binding_line.search(joined, start, len(joined) if end < 0 else end):
                 return True
         return False
+
+    def may_use_tracker(self, data: bytes) -> bool:
+        """Bytes only: may this module bind a tracker or read one as a name (`wandb.log`)?
+
+        A module that does neither (it names a tracker in prose or strings
+        only) is not parsed at all, and a syntax error in it is not ours to report.
+        """
+        return self._root_attribute.search(data) is not None or self.may_bind_tracker(data)
 
     def needs_libcst(self, data: bytes) -> bool:
         """False only when the file provably cannot produce a finding."""
@@ -387,11 +397,12 @@ class CandidateFilter:
     def names_trace_decorator(self, decorator: ast.expr) -> bool:
         if isinstance(decorator, ast.Call):
             decorator = decorator.func
-        text = _dotted(decorator)
+        text = dotted_name(decorator)
         return text is not None and text in self.trace_decorators
 
 
-def _dotted(node: ast.expr) -> str | None:
+def dotted_name(node: ast.expr) -> str | None:
+    """`a.b.c` for a chain of attributes on a name, else None."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from logmask.evidence.enduser import SERVING_CALLS, SERVING_LIBRARIES
+from logmask.linter.prefilter import dotted_name
+from logmask.linter.reach_words import ImportNode, ModuleFacts, ReachWords
 from logmask.rules.summaries import (
     ClassSummary,
     FunctionSummary,
@@ -64,24 +66,13 @@ SKIPPED_DIRS = frozenset(
 ALL_FILES = "**"
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
+# An import statement's text, matched where a statement may start (see `import_statements`).
 _IMPORT_LINE = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)"
-    rb"|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
-    re.MULTILINE,
+    rb"[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)"
+    rb"|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))"
 )
 
 Summarise = Callable[[bytes, str, "FileProject"], ModuleSummary]
-
-
-@dataclass
-class ModuleFacts:
-    """What `ast` says about one module: how each top-level name is bound."""
-
-    candidate: bool  # names a tracker and binds one: it may log by itself
-    imports: dict[str, tuple[str, int, str | None]] = field(default_factory=dict)
-    definitions: dict[str, frozenset[str]] = field(default_factory=dict)  # name -> names used
-    trackers: set[str] = field(default_factory=set)  # names bound to a sink-reaching API
-    logs: set[str] = field(default_factory=set)  # definitions that import a tracker inside
 
 
 class ProjectIndex:
@@ -112,6 +103,8 @@ class ProjectIndex:
         self.cache_dir = cache_dir
         self.salt = salt
         self._files: dict[str, Path | None] = {}
+        self._entries: dict[str, frozenset[str]] = {}
+        self._told: dict[str, bool] = {}  # reach answers given with a file (`told`)
         self._roots: dict[Path, tuple[tuple[Path, str | None], ...]] = {}
         self._digests: dict[Path, str] = {}
         self._summaries: dict[str, tuple[ModuleSummary, tuple[tuple[str, str], ...]]] = {}
@@ -119,8 +112,9 @@ class ProjectIndex:
         self._facts: dict[Path, ModuleFacts | None] = {}
         self._reach: dict[tuple[Path, str | None], bool] = {}
         self._resolved: dict[tuple[str, str, int], Path | None] = {}
-        self._nodes: dict[Path, tuple[bool, tuple[Path, ...]]] = {}
+        self._nodes: dict[Path, ImportNode] = {}
         self._may_reach: dict[tuple[Path, int], bool] = {}
+        self.words = ReachWords(self._node, self.facts, self.resolve)  # the parse gate
         # Modules consulted while checking the current file (they key its cached result).
         self._consulted: list[set[tuple[str, str]]] = []
         # Per project folder: each file's project imports, and which files run an evaluation.
@@ -159,8 +153,10 @@ class ProjectIndex:
 
     def resolve(self, importer: Path, module: str, level: int) -> Path | None:
         """The file (or package folder) `module` names, seen from `importer`."""
-        folder = os.path.dirname(os.fspath(importer))
-        key = (folder, module, level)
+        folder = os.path.dirname(importer)
+        for _ in range(level - 1):
+            folder = os.path.dirname(folder)  # relative imports: keyed by the folder they start in
+        key = (folder, module, level and 1)
         try:
             return self._resolved[key]
         except KeyError:
@@ -171,19 +167,29 @@ class ProjectIndex:
         # Strings, not `Path`s: a big project resolves some 100,000 imports per run.
         parts = [p for p in module.split(".") if p]
         if level:
-            base = folder
-            for _ in range(level - 1):
-                base = os.path.dirname(base)
-            bases: tuple[str, ...] = (base,)
+            bases: tuple[str, ...] = (folder,)
         else:
             if not parts or parts[0] in self.libraries:
                 return None
             bases = tuple(str(r) for r, only in self.roots(importer) if only in (None, parts[0]))
         for base in bases:
+            if parts and not self._holds(base, parts[0]):
+                continue  # `import torch` from a folder without `torch`: no stat per root
             found = self._file(os.path.join(base, *parts))
             if found is not None:
                 return found
         return None
+
+    def _holds(self, folder: str, name: str) -> bool:
+        """Does `folder` have an entry `name` or `name.py` (one listing per folder)?"""
+        entries = self._entries.get(folder)
+        if entries is None:
+            try:
+                entries = frozenset(os.listdir(folder))
+            except OSError:
+                entries = frozenset()
+            self._entries[folder] = entries
+        return name in entries or f"{name}.py" in entries
 
     def _file(self, stem: str) -> Path | None:
         try:
@@ -321,10 +327,17 @@ class ProjectIndex:
             pass  # a summary that cannot be cached only costs time
 
     # --------------------------------------------------- files naming no tracker
+    def told(self, path: str, reaches: bool) -> None:
+        """Take the answer of `reaches_tracker` from the process that holds the import graph."""
+        self._told[os.path.abspath(path)] = reaches
+
     def reaches_tracker(self, path: str, data: bytes) -> bool:
         """Does a name this file imports from the project reach a tracker?"""
+        told = self._told.get(os.path.abspath(path))
+        if told is not None:
+            return told
         importer = Path(os.path.abspath(path))
-        for dots, module, names, plain in _IMPORT_LINE.findall(data):
+        for dots, module, names, plain in import_statements(_IMPORT_LINE, data):
             if plain:
                 for name in plain.decode(errors="replace").split(","):
                     target = self.resolve(importer, name.strip(), 0)
@@ -356,6 +369,9 @@ class ProjectIndex:
         return answer
 
     def _name_reaches(self, path: Path, name: str | None, depth: int) -> bool:
+        words = self.words(path)
+        if not words.module if name is None else name not in words.names:
+            return False  # no chain of bindings can lead to a tracker: never parsed
         facts = self.facts(path, hops=MAX_REACH_DEPTH - depth)
         if facts is None:
             return False
@@ -503,7 +519,7 @@ class ProjectIndex:
 
     def _imported_files(self, importer: Path, text: bytes) -> set[Path]:
         found: set[Path] = set()
-        for dots, module, names, plain in _IMPORT_LINE.findall(text):
+        for dots, module, names, plain in import_statements(_IMPORT_LINE, text):
             if plain:
                 for name in plain.decode(errors="replace").split(","):
                     target = self.resolve(importer, name.strip().split(" ")[0], 0)
@@ -537,38 +553,43 @@ class ProjectIndex:
         key = (path, hops)
         known = self._may_reach.get(key)
         if known is None:
-            binds, imports = self._node(path)
-            known = binds or (hops > 0 and any(self.may_reach(i, hops - 1) for i in imports))
+            node = self._node(path)
+            known = node.binds or (
+                hops > 0 and any(self.may_reach(i, hops - 1) for i in node.imports)
+            )
             self._may_reach[key] = known
         return known
 
-    def _node(self, path: Path) -> tuple[bool, tuple[Path, ...]]:
-        """(may bind a tracker, the project modules it may import), from the bytes."""
+    def _node(self, path: Path) -> ImportNode:
+        """May it bind a tracker, which project modules may it import, from the bytes."""
         known = self._nodes.get(path)
         if known is None:
             known = self._read_node(path)
             self._nodes[path] = known
         return known
 
-    def _read_node(self, path: Path) -> tuple[bool, tuple[Path, ...]]:
+    def _read_node(self, path: Path) -> ImportNode:
         if path.is_dir():
-            return False, ()  # a namespace package binds nothing (see `_read_facts`)
+            return ImportNode()  # a namespace package binds nothing (see `_read_facts`)
         try:
             data = path.read_bytes()
         except OSError:
-            return False, ()
+            return ImportNode()
         if len(data) > MAX_SUMMARY_BYTES:
-            return False, ()  # never searched (see `_read_facts`)
+            return ImportNode()  # never searched (see `_read_facts`)
         binds = False
         if self.may_bind(data):  # the bytes cannot tell: ask `ast`, for these few modules only
             facts = self.facts(path)
             binds = facts is not None and bool(facts.candidate or facts.trackers or facts.logs)
         found: dict[Path, None] = {}
-        for level, module in imported_modules(data):
+        names: set[str] = set()
+        for level, module, binding in imported_modules(data):
+            if binding:
+                names.add(module.rpartition(".")[2])
             target = self.resolve(path, module, level)
             if target is not None and target != path:
                 found[target] = None
-        return binds, tuple(found)
+        return ImportNode(binds, tuple(found), frozenset(names))
 
     def facts(self, path: Path, hops: int | None = None) -> ModuleFacts | None:
         """What `ast` says about a module (cached by content).
@@ -662,11 +683,20 @@ class ProjectIndex:
         return facts
 
     def _imports_tracker(self, node: ast.AST) -> bool:
-        """A tracker imported inside a function (`def import_wandb(): import wandb`)."""
+        """A definition that imports a tracker inside and uses it (`def import_wandb():
+        import wandb; return wandb`).
+
+        A package imported only to read attributes that lead to no sink
+        (`import accelerate.big_modeling` for `accelerate.big_modeling.dispatch_model`)
+        does not make the definition log.
+        """
+        bound: dict[str, str] = {}  # local name -> the API it binds
         for inner in ast.walk(node):
             if isinstance(inner, ast.Import):
-                if any(self.reaches_sink(a.name.split(".")[0]) for a in inner.names):
-                    return True
+                for alias in inner.names:
+                    api = alias.name if alias.asname else alias.name.split(".")[0]
+                    if self.reaches_sink(api):
+                        bound[alias.asname or api] = api
             elif isinstance(inner, ast.ImportFrom) and not inner.level and inner.module:
                 if any(self.reaches_sink(f"{inner.module}.{a.name}") for a in inner.names):
                     return True
@@ -677,6 +707,27 @@ class ProjectIndex:
                 and self.reaches_sink(inner.value)
             ):
                 return True  # `importlib.import_module("mlflow")`
+        return bool(bound) and self._reads_sink(node, bound)
+
+    def _reads_sink(self, node: ast.AST, bound: dict[str, str]) -> bool:
+        """Is a name of `bound` read whole (returned, passed, stored) or through a sink API?"""
+        stack = [node]
+        while stack:
+            inner = stack.pop()
+            if isinstance(inner, ast.Attribute):
+                dotted = dotted_name(inner)
+                head, _, rest = (dotted or "").partition(".")
+                if head in bound:
+                    if self.reaches_sink(f"{bound[head]}.{rest}"):
+                        return True
+                    continue  # `accelerate.big_modeling.dispatch_model`: no sink
+            elif (
+                isinstance(inner, ast.Name)
+                and inner.id in bound
+                and isinstance(inner.ctx, ast.Load)
+            ):
+                return True
+            stack.extend(ast.iter_child_nodes(inner))
         return False
 
 
@@ -772,7 +823,7 @@ def serves_users(text: bytes) -> bool:
     """Does this code import a web or chat framework, deploy a model, or read `input()`?"""
     if re.search(rb"(?<![\w.])input\s*\(", text) or _SERVING_CALL.search(text):
         return True
-    for dots, module, _names, plain in _IMPORT_LINE.findall(text):
+    for dots, module, _names, plain in import_statements(_IMPORT_LINE, text):
         named = [module] if not plain else [p.strip().split(b" ")[0] for p in plain.split(b",")]
         for name in named:
             if not dots and name.split(b".")[0].decode(errors="replace") in SERVING_LIBRARIES:
@@ -825,21 +876,50 @@ class FileProject:
 
 
 # An import statement starts a line, or follows `;` or a compound statement's `:`.
+# Generous: also after `;` or `:` (`try: import fast`), any text after `import`.
 _ANY_IMPORT = re.compile(
-    rb"(?:^|[;:])[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b[ \t]*"
-    rb"(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))",
-    re.MULTILINE,
+    rb"[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b[ \t]*"
+    rb"(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))"
 )
 
 
-def imported_modules(data: bytes) -> Iterator[tuple[int, str]]:
-    """(level, module) of everything the bytes may import, generously (strings included).
+def import_statements(
+    pattern: re.Pattern[bytes], data: bytes, after_separators: bool = False
+) -> list[tuple[bytes, ...]]:
+    """The groups of `pattern` matched at line starts (and after `;`/`:`), left to right.
+
+    What `re.findall` gives for `(?m)(?:^|[;:])pattern`, without trying the
+    pattern at each of a module's lines: a statement that imports has
+    `import` on its first line, so only lines holding the word are tried.
+    """
+    found: list[tuple[bytes, ...]] = []
+    done = 0  # where the last statement matched ended
+    at = data.find(b"import")
+    while at >= 0:
+        line = data.rfind(b"\n", 0, at) + 1
+        starts = [line] if line >= done else []
+        if after_separators:
+            starts += [p + 1 for p in range(max(line, done - 1), at) if data[p] in b";:"]
+        for start in starts:
+            match = pattern.match(data, start)
+            if match is not None:
+                found.append(match.groups(b""))
+                done = match.end()
+                break
+        at = data.find(b"import", max(at + 6, done))
+    return found
+
+
+def imported_modules(data: bytes) -> Iterator[tuple[int, str, bool]]:
+    """(level, module, binds) of everything the bytes may import, generously (strings included).
 
     `from a.b import c` may import `a.b` and `a.b.c`; `import a.b.c as d`
-    `a`, `a.b` and `a.b.c`. Backslash continuations are joined.
+    `a`, `a.b` and `a.b.c`. Backslash continuations are joined. `binds`: the
+    module's last name is spelled as a name the statement binds (`c` of
+    `from a.b import c`, each name of `import a.b.c`; not `b` of `from a.b import c`).
     """
     joined = data.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
-    for dots, module, names, plain in _ANY_IMPORT.findall(joined):
+    for dots, module, names, plain in import_statements(_ANY_IMPORT, joined, after_separators=True):
         if plain:
             for part in plain.decode(errors="replace").strip("() \t\r").split(","):
                 words = part.split()
@@ -847,13 +927,13 @@ def imported_modules(data: bytes) -> Iterator[tuple[int, str]]:
                     continue
                 pieces = words[0].strip("()").split(".")
                 for end in range(1, len(pieces) + 1):
-                    yield 0, ".".join(pieces[:end])
+                    yield 0, ".".join(pieces[:end]), True
             continue
         level = len(dots)
         text = module.decode(errors="replace")
-        yield level, text
+        yield level, text, False
         for name in _imported_names(names):
-            yield level, f"{text}.{name}" if text else name
+            yield level, f"{text}.{name}" if text else name, True
 
 
 def _imported_names(names: bytes) -> list[str]:

@@ -9,6 +9,7 @@ answers of the full `ast` look, and that a changed module is seen.
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from pathlib import Path
 
@@ -16,7 +17,13 @@ import pytest
 
 from logmask.linter.config import Config
 from logmask.linter.engine import Linter
-from logmask.linter.project import ProjectIndex, imported_modules
+from logmask.linter.project import (
+    _ANY_IMPORT,
+    _IMPORT_LINE,
+    ProjectIndex,
+    import_statements,
+    imported_modules,
+)
 
 TRACKING = """
 import wandb
@@ -94,6 +101,38 @@ def test_may_bind_tracker(source: str, binds: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "uses"),
+    [
+        ("import wandb\n", True),
+        ("wandb.log({\n", True),  # a broken file reading a tracker: parsed, its error reported
+        ("run = mlflow . start_run()\n", True),
+        ("# see the accelerate docs\nx = 1\n", False),
+        ("if is_accelerate_available():\n    pass\n", False),
+        ('"""Requires `accelerate`: pip install accelerate."""\n', False),
+        ("from .integrations.accelerate import hooks\n", False),
+        ("x = self.accelerate.step\n", False),  # an attribute of the same name
+    ],
+)
+def test_may_use_tracker(source: str, uses: bool) -> None:
+    assert Linter(Config()).candidates.may_use_tracker(source.encode()) is uses
+
+
+@pytest.mark.parametrize(
+    ("source", "reported"),
+    [
+        ("wandb.log({\n", True),
+        ("import wandb\nwandb.log(\n", True),
+        ('"""Set report_to="wandb" to log."""\n(\n', False),  # prose only: not parsed
+    ],
+)
+def test_a_syntax_error_is_reported_where_a_tracker_may_be_used(
+    source: str, reported: bool
+) -> None:
+    result = Linter(Config()).check_source(source.encode(), "job.py")
+    assert bool(result.errors) is reported
+
+
+@pytest.mark.parametrize(
     ("source", "modules"),
     [
         ("import a.b.c as d\n", {(0, "a"), (0, "a.b"), (0, "a.b.c")}),
@@ -106,9 +145,33 @@ def test_may_bind_tracker(source: str, binds: bool) -> None:
     ],
 )
 def test_imported_modules(source: str, modules: set[tuple[int, str]]) -> None:
-    assert set(imported_modules(source.encode())) >= modules
+    found = {(level, module) for level, module, _ in imported_modules(source.encode())}
+    assert found >= modules
     if not modules:
-        assert not set(imported_modules(source.encode()))
+        assert not found
+
+
+IMPORT_TEXTS = [
+    "import a\nimport b.c as d, e\n",
+    "from . import (x,\n    y as z)\nfrom ..p import q  # note\n",
+    "x = 1; import late; from m import n\n",
+    "try: import fast\nexcept ImportError: import slow\n",
+    "s = 'import nothing'\nif x: from a import (b,\n  important)\n",
+    "    import indented\nfrom a import *\nimportlib.import_module('m')\n",
+    "from a import b;import c\r\nimport d\r\n",
+    "def f(): import inner; return inner\nd = {'k': import_x}\n",
+    "import\nfrom import import\nimport import\n",
+]
+
+
+@pytest.mark.parametrize("text", IMPORT_TEXTS)
+@pytest.mark.parametrize("generous", [False, True])
+def test_import_statements_match_a_regex_tried_at_every_line(text: str, generous: bool) -> None:
+    pattern = _ANY_IMPORT if generous else _IMPORT_LINE
+    prefix = rb"(?:^|[;:])" if generous else rb"^"
+    everywhere = re.compile(prefix + pattern.pattern, re.MULTILINE)
+    data = text.encode()
+    assert import_statements(pattern, data, after_separators=generous) == everywhere.findall(data)
 
 
 @pytest.mark.parametrize(
@@ -144,6 +207,42 @@ def test_reaches_tracker(tmp_path: Path, job: str, expected: bool) -> None:
                     return helper(path)
             """,
             "app/job.py": job,
+        },
+    )
+    assert reaches(index(), tmp_path, "app/job.py") is expected
+
+
+@pytest.mark.parametrize(
+    ("helper", "expected"),
+    [
+        ("def get():\n    import wandb\n\n    return wandb\n", True),
+        ("def log(x):\n    import wandb\n\n    wandb.log({'x': x})\n", True),
+        ("def log(x):\n    import mlflow as m\n\n    m.log_param('x', x)\n", True),
+        ("def log(x):\n    from wandb import log\n\n    log(x)\n", True),
+        ("def setup(x):\n    import wandb\n\n    register(wandb, x)\n", True),  # passed on
+        (
+            "def get():\n    import importlib\n\n    return importlib.import_module('mlflow')\n",
+            True,
+        ),
+        # A tracker package imported for an API that leads to no sink.
+        (
+            "def place(model):\n    import accelerate.big_modeling\n\n"
+            "    return accelerate.big_modeling.dispatch_model(model)\n",
+            False,
+        ),
+        ("def version():\n    import wandb.sdk.lib\n\n    return wandb.sdk.lib.x\n", False),
+        ("def nothing():\n    import os\n\n    return os\n", False),
+    ],
+)
+def test_a_definition_importing_a_tracker_logs_only_when_it_uses_it(
+    tmp_path: Path, helper: str, expected: bool
+) -> None:
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/lazy.py": helper,
+            "app/job.py": f"from app.lazy import {helper.split()[1].split('(')[0]}\n",
         },
     )
     assert reaches(index(), tmp_path, "app/job.py") is expected
