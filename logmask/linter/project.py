@@ -114,7 +114,9 @@ class ProjectIndex:
         self._resolved: dict[tuple[str, str, int], Path | None] = {}
         self._nodes: dict[Path, ImportNode] = {}
         self._may_reach: dict[tuple[Path, int], bool] = {}
-        self.words = ReachWords(self._node, self.facts, self.resolve)  # the parse gate
+        self.words = ReachWords(
+            self._node, self.facts, self.resolve, self._names_read
+        )  # the parse gate
         # Modules consulted while checking the current file (they key its cached result).
         self._consulted: list[set[tuple[str, str]]] = []
         # Per project folder: each file's project imports, and which files run an evaluation.

@@ -71,10 +71,12 @@ class ReachWords:
         node: Callable[[Path], ImportNode],
         facts: Callable[[Path], ModuleFacts | None],
         resolve: Callable[[Path, str, int], Path | None],
+        names_read: Callable[[Path, str, ModuleFacts], frozenset[str]],
     ) -> None:
         self.node = node
         self.facts = facts
         self.resolve = resolve
+        self.names_read = names_read  # the imported names a definition reads (`ast` walk)
         self._words: dict[Path, Words] = {}
 
     def __call__(self, path: Path) -> Words:
@@ -155,7 +157,11 @@ class ReachWords:
         }
         names = set(reaching) | facts.trackers | facts.logs
         used = reaching | facts.trackers
-        names.update(name for name, spelled in facts.definitions.items() if spelled & used)
+        names.update(
+            name
+            for name, spelled in facts.definitions.items()
+            if spelled & used and self.names_read(path, name, facts) & used
+        )
         return Words(frozenset(names), facts.candidate or bool(reaching))
 
     def _bound_may_reach(self, path: Path, bound: tuple[str, int, str | None]) -> bool:

@@ -262,6 +262,24 @@ def test_modules_that_cannot_reach_a_tracker_are_never_parsed(tmp_path: Path) ->
     assert parse.parsed == []
 
 
+def test_only_modules_whose_imports_spell_a_reaching_name_are_parsed(tmp_path: Path) -> None:
+    """Twenty modules import a module that binds wandb, but only a name that never logs."""
+    files = {"app/__init__.py": "", "app/tracking.py": TRACKING}
+    for number in range(20):
+        files[f"app/mod_{number}.py"] = (
+            f"from app.tracking import describe\n\n\ndef f_{number}(x):\n    return describe(x)\n"
+        )
+    files["app/relay.py"] = "from app.tracking import log_table as save\n"
+    files["app/job.py"] = "".join(f"from app.mod_{n} import f_{n}\n" for n in range(20))
+    write(tmp_path, files)
+    parse = Counting()
+    project = index(parse=parse)
+    assert not reaches(project, tmp_path, "app/job.py")
+    assert set(parse.parsed) == {(tmp_path / "app/tracking.py").read_bytes()}
+    (tmp_path / "app/job.py").write_text("from app.relay import save\n")
+    assert reaches(project, tmp_path, "app/job.py")  # `log_table` is spelled: relay is parsed
+
+
 def test_a_cycle_that_reaches_a_tracker_is_followed(tmp_path: Path) -> None:
     """a imports b and the tracker; b imports only a: b still reaches it."""
     write(
@@ -331,12 +349,20 @@ def test_facts_come_from_the_cache_and_follow_a_changed_module(tmp_path: Path) -
     assert set(warm.parsed) <= chain
     assert (tmp_path / "app/unrelated.py").read_bytes() not in warm.parsed
 
-    # The helper stops logging: its new content is parsed, and the answer changes.
+    # The helper stops logging: the answer changes. It now imports only a name that
+    # never logs, which its bytes show: its new content is not even parsed.
     (tmp_path / "app/helpers.py").write_text(
         "from app.tracking import describe\n\n\ndef save(frame):\n    return describe('x')\n"
     )
     changed = Counting()
     assert not reaches(index(cache, changed), tmp_path, "app/job.py")
+    assert (tmp_path / "app/helpers.py").read_bytes() not in changed.parsed
+    # It imports the logging name again, under its own: parsed, and it reaches.
+    (tmp_path / "app/helpers.py").write_text(
+        "from app.tracking import log_table as keep\n\n\ndef save(frame):\n    keep('r', frame)\n"
+    )
+    changed = Counting()
+    assert reaches(index(cache, changed), tmp_path, "app/job.py")
     assert (tmp_path / "app/helpers.py").read_bytes() in changed.parsed
 
     # The tracking module stops binding wandb: the unchanged helper's cached facts are
