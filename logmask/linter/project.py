@@ -39,8 +39,6 @@ from logmask.evidence.enduser import SERVING_CALLS, SERVING_LIBRARIES
 from logmask.linter.prefilter import dotted_name
 from logmask.linter.reach_words import ImportNode, ModuleFacts, ReachWords
 from logmask.rules.summaries import (
-    RECORD_BASES,
-    RECORD_DECORATORS,
     ClassSummary,
     FunctionSummary,
     ModuleSummary,
@@ -57,7 +55,7 @@ MAX_REACH_DEPTH = 4
 # How many summaries may be computed inside one another (file -> helper -> helper ...):
 # every level multiplies the modules a cold run parses.
 MAX_SUMMARY_DEPTH = 3
-SUMMARY_FORMAT = 3
+SUMMARY_FORMAT = 2
 # Projects with more files than this are not searched for a module's importers.
 MAX_IMPORTER_SCAN = 3000
 # Folders never searched for importers (environments, caches, vendored packages).
@@ -433,27 +431,6 @@ class ProjectIndex:
                 return self.name_reaches(inner, None, depth + 1)
         return self.name_reaches(target, name, depth + 1)
 
-    def record_fields(self, path: Path, name: str, hops: int = 0) -> tuple[str, ...] | None:
-        """The fields of record class `name` of the module in `path`, through re-exports.
-
-        From the module's `ast` facts, not its summary: a parameter's annotation
-        needs only the fields, and a full summary costs a LibCST parse and an analysis.
-        """
-        facts = self.facts(path)
-        self._note(str(path), self.digest(path))
-        if facts is None:
-            return None
-        if name in facts.records:
-            return facts.records[name]
-        module, level, inner = facts.imports.get(name, ("", 0, None))
-        if inner is None or hops >= MAX_REACH_DEPTH:
-            return None
-        target = self.resolve(path, module, level)
-        submodule = self.resolve(path, f"{module}.{inner}" if module else inner, level)
-        if target is None or (submodule is not None and submodule != target):
-            return None  # a module, not a class
-        return self.record_fields(target, inner, hops + 1)
-
     # ------------------------------------------------ libraries and importers
     def imports_library(
         self, path: Path, imports: list[tuple[str, int]], libraries: frozenset[str]
@@ -689,9 +666,6 @@ class ProjectIndex:
                             facts.trackers.add(local)
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 defined.append((node.name, node))
-                fields = record_fields(node) if isinstance(node, ast.ClassDef) else None
-                if fields is not None:
-                    facts.records[node.name] = fields
                 if facts.candidate and self._imports_tracker(node):
                     facts.logs.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
@@ -902,16 +876,9 @@ class FileProject:
     def summary_at(self, path: str) -> ModuleSummary | None:
         return None if Path(path) == self.path else self.index.summary(Path(path))
 
-    def record_fields(self, module: str, level: int, name: str) -> tuple[str, ...] | None:
-        """The fields of record class `name` of a project module (an annotation's type)."""
-        target = self.index.resolve(self.path, module, level)
-        if target is None or target == self.path:
-            return None
-        return self.index.record_fields(target, name)
 
-
-# An import statement's text, generously: also after `;` or a compound statement's `:`
-# (`try: import fast`), any text after `import` (see `import_statements`).
+# An import statement starts a line, or follows `;` or a compound statement's `:`.
+# Generous: also after `;` or `:` (`try: import fast`), any text after `import`.
 _ANY_IMPORT = re.compile(
     rb"[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b[ \t]*"
     rb"(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))"
@@ -1014,28 +981,6 @@ def _imported_names_spelled(
     return _names_used(node) & frozenset(imported.values())
 
 
-def record_fields(node: ast.ClassDef) -> tuple[str, ...] | None:
-    """The fields of a TypedDict / NamedTuple / pydantic model / dataclass; None otherwise.
-
-    The `ast` twin of the analysis' `record_fields`: an annotation needs only these.
-    """
-    bases = {_last_name(b) for b in node.bases}
-    decorators = {dotted_name(d) or _last_name(d) for d in node.decorator_list}
-    if not (bases & RECORD_BASES or decorators & RECORD_DECORATORS):
-        return None
-    return tuple(
-        stmt.target.id
-        for stmt in node.body
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-    )
-
-
-def _last_name(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else None
-
-
 def _names_used(node: ast.AST) -> frozenset[str]:
     return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
 
@@ -1049,7 +994,6 @@ def encode_facts(facts: ModuleFacts | None) -> dict[str, Any] | None:
         "definitions": {k: sorted(v) for k, v in facts.definitions.items()},
         "trackers": sorted(facts.trackers),
         "logs": sorted(facts.logs),
-        "records": {k: list(v) for k, v in facts.records.items()},
     }
 
 
@@ -1062,7 +1006,6 @@ def decode_facts(raw: dict[str, Any] | None) -> ModuleFacts | None:
         definitions={k: frozenset(v) for k, v in raw["definitions"].items()},
         trackers=set(raw["trackers"]),
         logs=set(raw["logs"]),
-        records={k: tuple(v) for k, v in raw["records"].items()},
     )
 
 

@@ -38,7 +38,6 @@ class ModuleFacts:
     definitions: dict[str, frozenset[str]] = field(default_factory=dict)  # name -> names used
     trackers: set[str] = field(default_factory=set)  # names bound to a sink-reaching API
     logs: set[str] = field(default_factory=set)  # definitions that import a tracker inside
-    records: dict[str, tuple[str, ...]] = field(default_factory=dict)  # record class -> fields
 
 
 class ImportNode(NamedTuple):
