@@ -877,8 +877,8 @@ class FileProject:
         return None if Path(path) == self.path else self.index.summary(Path(path))
 
 
-# An import statement starts a line, or follows `;` or a compound statement's `:`.
-# Generous: also after `;` or `:` (`try: import fast`), any text after `import`.
+# An import statement's text, generously: also after `;` or a compound statement's `:`
+# (`try: import fast`), any text after `import` (see `import_statements`).
 _ANY_IMPORT = re.compile(
     rb"[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b[ \t]*"
     rb"(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))"
