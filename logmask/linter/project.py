@@ -104,6 +104,7 @@ class ProjectIndex:
         self.salt = salt
         self._files: dict[str, Path | None] = {}
         self._entries: dict[str, frozenset[str]] = {}
+        self._folders: dict[tuple[Path, int], str] = {}  # (importer, level) -> folder
         self._told: dict[str, bool] = {}  # reach answers given with a file (`told`)
         self._roots: dict[Path, tuple[tuple[Path, str | None], ...]] = {}
         self._digests: dict[Path, str] = {}
@@ -155,9 +156,13 @@ class ProjectIndex:
 
     def resolve(self, importer: Path, module: str, level: int) -> Path | None:
         """The file (or package folder) `module` names, seen from `importer`."""
-        folder = os.path.dirname(importer)
-        for _ in range(level - 1):
-            folder = os.path.dirname(folder)  # relative imports: keyed by the folder they start in
+        key_folder = (importer, level)
+        folder = self._folders.get(key_folder)
+        if folder is None:  # relative imports are keyed by the folder they start in
+            folder = os.path.dirname(importer)
+            for _ in range(level - 1):
+                folder = os.path.dirname(folder)
+            self._folders[key_folder] = folder
         key = (folder, module, level and 1)
         try:
             return self._resolved[key]
