@@ -42,7 +42,7 @@ from logmask.evidence.names import is_masker_name
 from logmask.evidence.sources import personal_source
 from logmask.rules import frames
 from logmask.rules.arguments import CallArguments, is_set, redaction_argument
-from logmask.rules.base import Rule, RuleContext
+from logmask.rules.base import DefinedFunction, Rule, RuleContext
 from logmask.rules.items import LoggedItem
 from logmask.rules.sinks import Signature
 from logmask.rules.summaries import (
@@ -373,11 +373,9 @@ class ModuleAnalysis:
             value = self.eval(target, scope)
             decorators.append(self.sinks.canonical(value.api or dotted(target) or ""))
         if not self.quiet:
-            typed = self.record_params(node, scope)
-            if typed:
-                self.ctx.record_params[node] = typed
+            defined = DefinedFunction(node, tuple(decorators), self.record_params(node, scope))
             for rule in self.rules:
-                rule.on_function(node, decorators, self.ctx)
+                rule.on_function(defined, self.ctx)
         info = self.lookup_function(node)
         if info is None:
             info = FunctionInfo(node, self.parameter_names(node), self.class_name)

@@ -33,7 +33,7 @@ from logmask.evidence.enduser import (
     served_method,
     text_field,
 )
-from logmask.rules.base import NodeFix, Rule, RuleContext
+from logmask.rules.base import DefinedFunction, NodeFix, Rule, RuleContext
 from logmask.rules.catalog import PII104
 from logmask.rules.items import LoggedItem
 from logmask.rules.logged_values import wrap_fix
@@ -108,13 +108,13 @@ class EndUserText(Rule):
         # receive dataset rows, not users' messages.
         self.pending: list[Pending] = []
         self.evaluating = False
-        self.decorators: dict[int, list[str]] = {}
+        self.decorators: dict[int, tuple[str, ...]] = {}
         self.flows: dict[int, Flow] = {}
         self.class_bases: dict[int, tuple[str, ...]] | None = None
         self.flask_request: frozenset[str] | None = None
 
-    def on_function(self, node: cst.FunctionDef, decorators: list[str], ctx: RuleContext) -> None:
-        self.decorators[id(node)] = decorators
+    def on_function(self, function: DefinedFunction, ctx: RuleContext) -> None:
+        self.decorators[id(function.node)] = function.decorators
 
     def on_call(self, api: str, call: cst.Call, args: list[Value], ctx: RuleContext) -> None:
         if ctx.trackers is not None and api in ctx.trackers.evaluations:
@@ -265,7 +265,7 @@ class EndUserText(Rule):
         name = node.name.value
         if name in CALLBACK_PARAMETERS:
             return f"callback {name}()"
-        decorators = self.decorators.get(id(node), [])
+        decorators = self.decorators.get(id(node), ())
         for decorator in decorators:
             if handler_decorator(decorator):
                 return f"request handler {name}()"
