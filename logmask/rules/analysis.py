@@ -101,6 +101,9 @@ class ModuleAnalysis:
         while statements.deferred:
             info, scope = statements.deferred.pop(0)
             statements.analyse_function(info, scope)
+        # Module-end findings belong to no statement or function (rules never move the cursor).
+        self.ctx.statement = None
+        self.ctx.current_function = self.ctx.current_function_node = None
         for rule in self.rules:
             rule.on_module_end(self.ctx)
 

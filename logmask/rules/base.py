@@ -211,4 +211,5 @@ class Rule:
         return None
 
     def on_module_end(self, ctx: RuleContext) -> None:
+        """Once, after the walk: the context then points at no statement or function."""
         return None

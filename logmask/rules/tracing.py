@@ -128,7 +128,6 @@ class Tracing(Rule):
                 continue
             if auto.redactable and ctx.redaction_registered(tracker.name):
                 continue
-            ctx.statement = None
             missing = redactor(tracker) if auto.redactable else "nothing"
             ctx.report(
                 "PII303",
@@ -153,7 +152,6 @@ class Tracing(Rule):
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         names = [p.name.value for p in params if p.name.value not in ("self", "cls")]
         fix = self.function_fix(tracker, decorator, wrapped_at)
-        ctx.statement = None
         for name in names:
             evidence = ctx.classify(name)
             if evidence is not None and ctx.confident(evidence.confidence):
