@@ -12,7 +12,8 @@ concept and gets what it needs explicitly:
 
 - `definitions.py`: the pre-pass (functions, methods, classes, record
   fields) and the module's summary for other modules;
-- `walk.py`: where the walk is (function, class, quiet round, call chain);
+- `walk.py`: what the parts share (rules, context, tracker model,
+  definitions) and where the walk is (function, class, quiet round, call chain);
 - `statements.py`: statements in order, branches joined, functions and
   classes analysed, rules told of each definition (`on_function`);
 - `expressions.py`: the `Value` of an expression, binding names;
@@ -44,8 +45,8 @@ Where a new flow rule goes:
   a module exports);
 - a new sink or tracker object: the tracker table (`trackers.py`), as data;
   a new argument shape: `sinks.py` and `SinkDispatch.sink_call`; what is a
-  finding: the rule families, which only read the events (`LoggedItem`,
-  `DefinedFunction`, tracker calls).
+  finding: the rule families, which hear the events (`LoggedItem`,
+  `DefinedFunction`, tracker calls) and report through the context.
 """
 
 from __future__ import annotations
