@@ -35,7 +35,7 @@ from logmask.rules.values import (
 
 
 class Evaluator(Protocol):
-    """What the tabular component needs from the analysis that owns it."""
+    """What the tabular component needs from the expression evaluator that owns it."""
 
     ctx: RuleContext
 
