@@ -69,8 +69,8 @@ class GuardedRule(Rule):
     def on_call(self, api, call, args, ctx):  # type: ignore[no-untyped-def]
         self._call("on_call", api, call, args, ctx)
 
-    def on_function(self, node, decorators, ctx):  # type: ignore[no-untyped-def]
-        self._call("on_function", node, decorators, ctx)
+    def on_function(self, function, ctx):  # type: ignore[no-untyped-def]
+        self._call("on_function", function, ctx)
 
     def on_module_end(self, ctx):  # type: ignore[no-untyped-def]
         self._call("on_module_end", ctx)

@@ -2,14 +2,16 @@
 
 A rule family is a small class with hooks that the module analysis calls:
 `on_item` for every logged item, `on_call` for every resolved tracker call,
-`on_function` for every function definition, `on_module_end` once. Each rule
+`on_function` for every function definition, `on_module_end` once. What the
+analysis learns reaches rules through these events, never by writing into
+the context. Each rule
 documents itself (what, why, a leaking example, the fixed example); the same
 examples drive its tests and `logmask explain`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -138,9 +140,6 @@ class RuleContext:
     # The function being analysed and the module (for rules that follow values themselves).
     current_function_node: cst.FunctionDef | None = None
     module: cst.Module | None = None
-    # Parameters typed with a record of the project (TypedDict, dataclass, pydantic,
-    # NamedTuple): function -> parameter -> its fields. Filled by the analysis.
-    record_params: dict[cst.FunctionDef, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def redaction_registered(self, tracker: str) -> bool:
         """Config says so, this module registers it for `tracker`, or a project module it
@@ -182,6 +181,21 @@ class RuleContext:
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class DefinedFunction:
+    """A function definition as rules hear of it (`Rule.on_function`).
+
+    `decorators` are the decorators' APIs as the analysis resolved them;
+    `record_params` maps each parameter annotated with a record type of the
+    project (TypedDict, dataclass, pydantic, NamedTuple) to that record's
+    fields, so a traced `def answer(customer: Customer)` shows what it records.
+    """
+
+    node: cst.FunctionDef
+    decorators: tuple[str, ...] = ()
+    record_params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 class Rule:
     """A rule family: one or more codes that share a hook."""
 
@@ -193,8 +207,9 @@ class Rule:
     def on_call(self, api: str, call: cst.Call, args: list[Value], ctx: RuleContext) -> None:
         return None
 
-    def on_function(self, node: cst.FunctionDef, decorators: list[str], ctx: RuleContext) -> None:
+    def on_function(self, function: DefinedFunction, ctx: RuleContext) -> None:
         return None
 
     def on_module_end(self, ctx: RuleContext) -> None:
+        """Once, after the walk: the context then points at no statement or function."""
         return None

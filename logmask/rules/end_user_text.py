@@ -33,11 +33,11 @@ from logmask.evidence.enduser import (
     served_method,
     text_field,
 )
-from logmask.rules.base import NodeFix, Rule, RuleContext
+from logmask.rules.base import DefinedFunction, NodeFix, Rule, RuleContext
 from logmask.rules.catalog import PII104
 from logmask.rules.items import LoggedItem
 from logmask.rules.logged_values import wrap_fix
-from logmask.rules.syntax import dotted, string_value
+from logmask.rules.syntax import body_of, dotted, string_value
 from logmask.rules.trackers import Tracker
 from logmask.rules.values import Value
 
@@ -108,13 +108,13 @@ class EndUserText(Rule):
         # receive dataset rows, not users' messages.
         self.pending: list[Pending] = []
         self.evaluating = False
-        self.decorators: dict[int, list[str]] = {}
+        self.decorators: dict[int, tuple[str, ...]] = {}
         self.flows: dict[int, Flow] = {}
         self.class_bases: dict[int, tuple[str, ...]] | None = None
         self.flask_request: frozenset[str] | None = None
 
-    def on_function(self, node: cst.FunctionDef, decorators: list[str], ctx: RuleContext) -> None:
-        self.decorators[id(node)] = decorators
+    def on_function(self, function: DefinedFunction, ctx: RuleContext) -> None:
+        self.decorators[id(function.node)] = function.decorators
 
     def on_call(self, api: str, call: cst.Call, args: list[Value], ctx: RuleContext) -> None:
         if ctx.trackers is not None and api in ctx.trackers.evaluations:
@@ -248,7 +248,7 @@ class EndUserText(Rule):
         for stmt in ctx.module.body:
             if isinstance(stmt, cst.ClassDef):
                 bases = tuple(dotted(b.value) or "" for b in stmt.bases)
-                for inner in block(stmt):
+                for inner in body_of(stmt):
                     if isinstance(inner, cst.FunctionDef):
                         self.class_bases[id(inner)] = bases
             elif isinstance(stmt, cst.SimpleStatementLine):
@@ -265,7 +265,7 @@ class EndUserText(Rule):
         name = node.name.value
         if name in CALLBACK_PARAMETERS:
             return f"callback {name}()"
-        decorators = self.decorators.get(id(node), [])
+        decorators = self.decorators.get(id(node), ())
         for decorator in decorators:
             if handler_decorator(decorator):
                 return f"request handler {name}()"
@@ -307,29 +307,29 @@ class EndUserText(Rule):
                     self.small(small, names)
             elif isinstance(stmt, cst.For):
                 self.bind(stmt.target, self.reason(stmt.iter, names), names)
-                self.walk(block(stmt), names, flow)
+                self.walk(body_of(stmt), names, flow)
                 if stmt.orelse is not None:
-                    self.walk(block(stmt.orelse), names, flow)
+                    self.walk(body_of(stmt.orelse), names, flow)
             elif isinstance(stmt, cst.With):
                 for with_item in stmt.items:
                     if with_item.asname is not None:
                         self.bind(with_item.asname.name, None, names)
-                self.walk(block(stmt), names, flow)
+                self.walk(body_of(stmt), names, flow)
             elif isinstance(stmt, cst.If | cst.While | cst.Else):
-                self.walk(block(stmt), names, flow)
+                self.walk(body_of(stmt), names, flow)
                 orelse = getattr(stmt, "orelse", None)
                 if orelse is not None:
                     self.walk([orelse], names, flow)
             elif isinstance(stmt, cst.Try | cst.TryStar):
-                self.walk(block(stmt), names, flow)
+                self.walk(body_of(stmt), names, flow)
                 for handler in stmt.handlers:
-                    self.walk(block(handler), names, flow)
+                    self.walk(body_of(handler), names, flow)
                 for extra in (stmt.orelse, stmt.finalbody):
                     if extra is not None:
-                        self.walk(block(extra), names, flow)
+                        self.walk(body_of(extra), names, flow)
             elif isinstance(stmt, cst.Match):
                 for case in stmt.cases:
-                    self.walk(block(case), names, flow)
+                    self.walk(body_of(case), names, flow)
 
     def small(self, small: cst.BaseSmallStatement, names: dict[str, str]) -> None:
         if isinstance(small, cst.Assign):
@@ -472,15 +472,6 @@ class EndUserText(Rule):
             comp = comp.inner_for_in
         element = node.value if isinstance(node, cst.DictComp) else node.elt
         return self.reason(element, inner)
-
-
-def block(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
-    body = getattr(node, "body", None)
-    if isinstance(body, cst.IndentedBlock):
-        return body.body
-    if isinstance(body, cst.SimpleStatementSuite):
-        return [cst.SimpleStatementLine(body=body.body)]
-    return ()
 
 
 def imported_as(node: cst.ImportFrom, modules: tuple[str, ...], name: str) -> list[str]:

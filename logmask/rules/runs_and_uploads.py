@@ -78,7 +78,6 @@ class RunsAndUploads(Rule):
         if not self.logs_data:
             return
         for node, mode in self.anonymous:
-            ctx.statement = None
             ctx.report(
                 "PII401",
                 node,

@@ -1,6 +1,8 @@
-"""Small helpers for reading LibCST nodes: dotted names and string constants."""
+"""Small helpers for reading LibCST nodes: dotted names, string constants, statement bodies."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -33,3 +35,13 @@ def last_name(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.Attribute):
         return node.attr.value
     return None
+
+
+def body_of(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    """The statements of a compound statement (a one-line suite as one statement line)."""
+    body = getattr(node, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        return body.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        return [cst.SimpleStatementLine(body=body.body)]
+    return ()

@@ -1,14 +1,14 @@
 """How tabular data flows through a module: DataFrames, tables, records, datasets.
 
-A component of `ModuleAnalysis` (which it reaches only through the small
-`Evaluator` protocol): these methods compute the `Value` of calls and
+A component of the expression evaluator (`expressions.py`, which it reaches
+only through the small `Evaluator` protocol), also used by the call handling
+and the sink dispatch: these methods compute the `Value` of calls and
 subscripts on tabular data (their known columns, source and masked columns),
 consulting the data tables in `frames.py`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -20,6 +20,7 @@ from logmask.rules import frames
 from logmask.rules.arguments import CallArguments
 from logmask.rules.base import RuleContext
 from logmask.rules.sinks import Signature
+from logmask.rules.sql_flow import select_columns
 from logmask.rules.values import (
     CONTAINER_OF_METHOD,
     UNKNOWN,
@@ -34,31 +35,13 @@ from logmask.rules.values import (
 
 
 class Evaluator(Protocol):
-    """What the tabular component needs from the analysis that owns it."""
+    """What the tabular component needs from the expression evaluator that owns it."""
 
     ctx: RuleContext
 
     def eval(self, node: cst.CSTNode, scope: Scope) -> Value: ...
 
     def is_masker_ref(self, node: cst.CSTNode, scope: Scope) -> bool: ...
-
-
-SELECT = re.compile(r"^\s*select\s+(?:distinct\s+)?(?P<columns>.+?)\s+from\s", re.I | re.S)
-
-
-def select_columns(sql: str) -> list[str] | None:
-    """The column names a simple `SELECT a, t.b AS c FROM ...` returns; None for `*` or no SQL."""
-    match = SELECT.match(sql)
-    if match is None:
-        return None
-    names = []
-    for part in match.group("columns").split(","):
-        part = part.strip()
-        if "*" in part or "(" in part:
-            return None
-        alias = re.split(r"\s+as\s+|\s+", part, flags=re.I)[-1]
-        names.append(alias.split(".")[-1].strip('"`[]'))
-    return names or None
 
 
 class TabularFlow:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from logmask.rules.arguments import is_set, redaction_argument
-from logmask.rules.base import NodeFix, Rule, RuleContext
+from logmask.rules.base import DefinedFunction, NodeFix, Rule, RuleContext
 from logmask.rules.call_sites import CallSites
 from logmask.rules.catalog import PII301, PII302, PII303
 from logmask.rules.fixes import code_of
@@ -24,7 +24,7 @@ from logmask.rules.values import Value
 class Traced:
     """A function traced by a tracker's decorator."""
 
-    node: cst.FunctionDef
+    function: DefinedFunction
     decorator: cst.Decorator
     api: str
     tracker: Tracker
@@ -36,7 +36,7 @@ class Tracing(Rule):
     def __init__(self) -> None:
         self.traced: list[Traced] = []
         self.auto: list[tuple[cst.Call, AutoTrace, Tracker]] = []
-        self.functions: dict[str, cst.FunctionDef] = {}
+        self.functions: dict[str, DefinedFunction] = {}
         self.wrapped: list[tuple[cst.Call, str, str, Tracker]] = []
         # The module runs an evaluation: traced text is dataset rows (PII302/PII303 quiet).
         self.evaluating = False
@@ -44,16 +44,16 @@ class Tracing(Rule):
         self.imported_by_evaluations: bool | None = None
         self.call_sites: CallSites | None = None
 
-    def on_function(self, node: cst.FunctionDef, decorators: list[str], ctx: RuleContext) -> None:
-        self.functions.setdefault(node.name.value, node)
+    def on_function(self, function: DefinedFunction, ctx: RuleContext) -> None:
+        self.functions.setdefault(function.node.name.value, function)
         model = ctx.trackers
         if model is None:
             return
-        for decorator, api in zip(node.decorators, decorators, strict=False):
+        for decorator, api in zip(function.node.decorators, function.decorators, strict=False):
             tracker = model.trace_decorators.get(api)
             if tracker is not None:
                 if not self.redacted_by_decorator(decorator, api, ctx):
-                    self.traced.append(Traced(node, decorator, api, tracker))
+                    self.traced.append(Traced(function, decorator, api, tracker))
                 return
 
     def on_call(self, api: str, call: cst.Call, args: list[Value], ctx: RuleContext) -> None:
@@ -110,13 +110,15 @@ class Tracing(Rule):
 
     def on_module_end(self, ctx: RuleContext) -> None:
         for call, name, api, tracker in self.wrapped:
-            node = self.functions.get(name)
-            if node is not None and not any(t.node is node for t in self.traced):
-                self.check_function(node, None, api, tracker, ctx, wrapped_at=call)
+            function = self.functions.get(name)
+            if function is not None and not any(
+                t.function.node is function.node for t in self.traced
+            ):
+                self.check_function(function, None, api, tracker, ctx, wrapped_at=call)
         for traced in self.traced:
-            if traced.node.name.value in ctx.suppressed_functions:
+            if traced.function.node.name.value in ctx.suppressed_functions:
                 continue
-            self.check_function(traced.node, traced.decorator, traced.api, traced.tracker, ctx)
+            self.check_function(traced.function, traced.decorator, traced.api, traced.tracker, ctx)
         for call, auto, tracker in self.auto:
             if self.evaluating or self.evaluation_module(ctx):
                 break
@@ -126,7 +128,6 @@ class Tracing(Rule):
                 continue
             if auto.redactable and ctx.redaction_registered(tracker.name):
                 continue
-            ctx.statement = None
             missing = redactor(tracker) if auto.redactable else "nothing"
             ctx.report(
                 "PII303",
@@ -138,7 +139,7 @@ class Tracing(Rule):
 
     def check_function(
         self,
-        node: cst.FunctionDef,
+        function: DefinedFunction,
         decorator: cst.Decorator | None,
         api: str,
         tracker: Tracker,
@@ -147,10 +148,10 @@ class Tracing(Rule):
     ) -> None:
         if ctx.redaction_registered(tracker.name):
             return
+        node = function.node
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         names = [p.name.value for p in params if p.name.value not in ("self", "cls")]
         fix = self.function_fix(tracker, decorator, wrapped_at)
-        ctx.statement = None
         for name in names:
             evidence = ctx.classify(name)
             if evidence is not None and ctx.confident(evidence.confidence):
@@ -164,7 +165,7 @@ class Tracing(Rule):
                     fix,
                 )
                 return
-        for name, fields in ctx.record_params.get(node, {}).items():
+        for name, fields in function.record_params.items():
             found = next(((f, e) for f in fields if (e := ctx.classify(f, owner=name))), None)
             if found is not None and ctx.confident(found[1].confidence):
                 key, evidence = found

@@ -125,3 +125,38 @@ def test_optional_import_fallback_keeps_the_tracker() -> None:
     assert check(src) == []
     leak = "try:\n    import wandb\nexcept ImportError:\n    wandb = None\n"
     assert [f.code for f in check(leak + 'wandb.log({"email": e})\n')] == ["PII101"]
+
+
+RECORDS = """
+from dataclasses import dataclass
+
+import mlflow
+import weave
+
+
+@dataclass
+class Customer:
+    email: str
+    plan: str
+
+
+@dataclass
+class Scores:
+    accuracy: float
+"""
+
+# A traced function's parameter typed with a record of the module: its fields are what is
+# recorded (the `on_function` event carries them), decorated or wrapped (`weave.op(fn)`).
+RECORD_PARAMS = [
+    ("@mlflow.trace\ndef answer(customer: Customer):\n    pass\n", [(20, "PII301")]),
+    ("@mlflow.trace\ndef grade(scores: Scores):\n    pass\n", []),
+    ("def answer(customer: Customer):\n    pass\n\ntraced = weave.op(answer)\n", [(19, "PII301")]),
+    ("def grade(scores: Scores):\n    pass\n\ntraced = weave.op(grade)\n", []),
+    ("def answer(customer: Customer):\n    pass\n", []),
+]
+
+
+@pytest.mark.parametrize(("function", "expected"), RECORD_PARAMS)
+def test_traced_record_parameter(function: str, expected: list[tuple[int, str]]) -> None:
+    found = check(RECORDS + "\n\n" + function)
+    assert [(f.line, f.code) for f in found] == expected
