@@ -9,6 +9,12 @@ import libcst as cst
 
 def string_value(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.SimpleString):
+        text = node.value
+        quote = text[-1:]
+        # Most literals are plain: read them directly; `evaluated_value` compiles each one.
+        if text[:1] == quote and "\\" not in text and "\r" not in text and len(text) >= 2:
+            end = 3 if text.startswith(quote * 3) and len(text) >= 6 else 1
+            return text[end:-end]
         try:
             value = node.evaluated_value
         except Exception:
