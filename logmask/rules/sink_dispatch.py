@@ -125,6 +125,25 @@ class SinkDispatch:
             open_columns=written.open_columns and not written.dropped_personal,
         )
 
+    def dispatch_rows(self, item: LoggedItem) -> bool:
+        """A logged `wandb.Table`'s `add_data` values, each judged where it was added."""
+        emitted = False
+        for row in item.value.entries or ():
+            value = row.value
+            if value.masked or value.numeric or value.is_tabular or value.media:
+                continue
+            for rule in self.walk.rules:
+                emitted = (
+                    rule.on_item(
+                        LoggedItem(
+                            item.sink, "item", value, row.value_node, key=row.key, via=item.via
+                        ),
+                        self.walk.ctx,
+                    )
+                    or emitted
+                )
+        return emitted
+
     def dispatch(self, item: LoggedItem, expand: bool = False) -> None:
         if self.walk.quiet:
             return
@@ -151,6 +170,8 @@ class SinkDispatch:
         emitted = False
         for rule in self.walk.rules:
             emitted = rule.on_item(item, self.walk.ctx) or emitted
+        if not emitted and item.value.kind == "table" and item.value.entries:
+            emitted = self.dispatch_rows(item)
         function = self.walk.function
         if emitted or function is None:
             return

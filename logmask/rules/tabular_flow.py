@@ -325,6 +325,15 @@ class TabularFlow:
                     )
             scope.bind(receiver, mapping_of(new_entries).with_(label=value.label))
             return UNKNOWN
+        if kind == "table" and method == "add_data" and receiver:
+            # Each row's values, under their columns: `run.log({"t": table})` logs them.
+            plain = [(a, v) for a, v in call.args if a.keyword is None and not a.star]
+            rows = list(value.entries or ())
+            for position, (arg, added) in enumerate(plain):
+                column = value.columns[position] if position < len(value.columns) else None
+                rows.append(Entry(column, None, added, arg.value))
+            scope.bind(receiver, value.with_(entries=tuple(rows)))
+            return UNKNOWN
         if method in ("copy",):
             return value
         if kind == "dataset" and method in ("to_pandas", "df"):

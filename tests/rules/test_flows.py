@@ -334,6 +334,48 @@ CASES = [
         + "wandb.save(path)\n",
         [],
     ),
+    # ------------------------------------------------------ wandb.Table rows
+    (
+        "add_data: a row value read from a personal name",
+        H
+        + 'table = wandb.Table(columns=["id", "who"])\n'
+        + "for i, customer_email in enumerate(rows):\n"
+        + "    table.add_data(i, customer_email)\n"
+        + 'wandb.log({"samples": table})\n',
+        [(6, "PII102")],
+    ),
+    (
+        "add_data: the same row masked",
+        H
+        + "import logmask\n"
+        + 'table = wandb.Table(columns=["id", "who"])\n'
+        + "for i, customer_email in enumerate(rows):\n"
+        + "    table.add_data(i, logmask.mask(customer_email))\n"
+        + 'wandb.log({"samples": table})\n',
+        [],
+    ),
+    (
+        "add_data: metrics, ids and media",
+        H
+        + 'table = wandb.Table(columns=["step", "loss", "input_ids", "image"])\n'
+        + "for step, loss, input_ids, img in batches:\n"
+        + "    table.add_data(step, loss, input_ids, wandb.Image(img))\n"
+        + 'wandb.log({"curve": table})\n',
+        [],
+    ),
+    (
+        "add_data: a table never logged",
+        H + 'table = wandb.Table(columns=["id", "who"])\n' + "table.add_data(0, customer_email)\n",
+        [],
+    ),
+    (
+        "add_data: under a personal column, the table is the finding",
+        H
+        + 'table = wandb.Table(columns=["email", "score"])\n'
+        + "table.add_data(user.email, 0.5)\n"
+        + 'wandb.log({"users": table})\n',
+        [(6, "PII201")],
+    ),
 ]
 
 
