@@ -6,13 +6,17 @@ A subprocess costs about a second (interpreter start and imports); click's
 test can switch between the two by name. What a run changes in the process is
 put back: the working folder and every environment variable (`--cache-dir`
 sets `LOGMASK_CACHE_DIR`). An exception the CLI does not turn into an exit code
-is raised, never reported as exit 1. What only a real process shows (the
+is raised, never reported as exit 1. The checking engine is loaded once per
+test process, before the first run, so the check's forked workers start with it
+(a fresh `logmask` loads it lazily in each worker; that path is covered by the
+tests that spawn the real command). What only a real process shows (the
 console script, imports a run avoids, signals, a terminal) stays in tests that
 spawn one.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from collections.abc import Mapping
@@ -21,6 +25,15 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from logmask.cli import main
+from logmask.linter.config import Config
+from logmask.linter.engine import Linter
+
+
+@functools.cache
+def load_engine() -> None:
+    """Import the parser and every rule: one check of a leak with all rules on."""
+    leak = b'import wandb\nwandb.log({"user_email": e})\n'
+    assert Linter(Config(select=("ALL",))).check_source(leak, "warm.py").findings
 
 
 def invoke(
@@ -30,6 +43,7 @@ def invoke(
     env: Mapping[str, str | None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`logmask ARGS` in-process; `env` values of None unset the variable for the run."""
+    load_engine()
     old_cwd = os.getcwd()
     old_env = dict(os.environ)
     try:
