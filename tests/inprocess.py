@@ -17,10 +17,12 @@ spawn one.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -62,3 +64,11 @@ def invoke(
     return subprocess.CompletedProcess(
         ["logmask", *args], result.exit_code, result.stdout, result.stderr
     )
+
+
+def invoke_json(*args: str, cwd: Path | str | None = None) -> list[dict[str, Any]]:
+    """The findings of `logmask check --format json ARGS`, run in-process."""
+    proc = invoke("check", "--format", "json", *args, cwd=cwd)
+    assert proc.returncode in (0, 1), proc.stderr
+    findings: list[dict[str, Any]] = json.loads(proc.stdout)
+    return findings
