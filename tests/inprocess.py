@@ -9,13 +9,16 @@ sets `LOGMASK_CACHE_DIR`). An exception the CLI does not turn into an exit code
 is raised, never reported as exit 1. The checking engine is loaded once per
 test process, before the first run, so the check's forked workers start with it
 (a fresh `logmask` loads it lazily in each worker; that path is covered by the
-tests that spawn the real command). What only a real process shows (the
-console script, imports a run avoids, signals, a terminal) stays in tests that
-spawn one.
+tests that spawn the real command). A run that hangs (say, reading a FIFO) ends
+the test process after `timeout` seconds with every thread's traceback, as the
+subprocess's timeout did: the test fails, the suite does not hang. What only a
+real process shows (the console script, imports a run avoids, signals, a
+terminal) stays in tests that spawn one.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import functools
 import json
 import os
@@ -43,6 +46,7 @@ def invoke(
     cwd: Path | str | None = None,
     stdin: str | bytes | None = None,
     env: Mapping[str, str | None] | None = None,
+    timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
     """`logmask ARGS` in-process; `env` values of None unset the variable for the run."""
     load_engine()
@@ -56,8 +60,10 @@ def invoke(
                 os.environ[key] = value
         if cwd is not None:
             os.chdir(cwd)
+        faulthandler.dump_traceback_later(timeout, exit=True)
         result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
     finally:
+        faulthandler.cancel_dump_traceback_later()
         os.chdir(old_cwd)
         os.environ.clear()
         os.environ.update(old_env)
