@@ -9,25 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from logmask.cli import main
 from logmask.rules import RULES
+from tests.inprocess import invoke
 
 LEAK = 'import wandb\nwandb.log({"user_email": e})\n'
 CLEAN = 'import wandb\nwandb.log({"loss": 0.1})\n'
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> tuple[int, str, str]:
-    runner = CliRunner()
-    old = os.getcwd()
-    try:
-        if cwd is not None:
-            os.chdir(cwd)
-        result = runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout, result.stderr
+    proc = invoke(*args, stdin=stdin, cwd=cwd)
+    return proc.returncode, proc.stdout, proc.stderr
 
 
 @pytest.fixture

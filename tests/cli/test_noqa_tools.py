@@ -1,5 +1,5 @@
-"""noqa tooling through the real CLI: comments read by the tokenizer, `--add-noqa`,
-the unused-noqa check (PII001, opt-in) and `--ignore-noqa`."""
+"""noqa tooling through the CLI (in-process; flake8 as a real process): comments read
+by the tokenizer, `--add-noqa`, the unused-noqa check (PII001, opt-in) and `--ignore-noqa`."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from logmask.linter.noqa import Directives, add_noqa, merged_directive
-from tests.integrations.conftest import run
+from tests.inprocess import invoke
 
 LEAK = 'import wandb\nwandb.log({"user_email": e})\n'
 
 
 def findings(folder: Path, *args: str) -> list[tuple[int, str]]:
-    proc = run("check", "--output-format", "json", *args, cwd=folder)
+    proc = invoke("check", "--output-format", "json", *args, cwd=folder)
     assert proc.returncode in (0, 1), proc.stderr
     return [(f["line"], f["code"]) for f in json.loads(proc.stdout)]
 
@@ -65,7 +65,7 @@ def test_add_noqa_adds_keeps_existing_codes_and_is_idempotent(tmp_path: Path) ->
         ")\n"
     )
     (tmp_path / "a.py").write_text(source)
-    proc = run("check", "--add-noqa", "a.py", cwd=tmp_path)
+    proc = invoke("check", "--add-noqa", "a.py", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Added 4 noqa directives." in proc.stderr
     assert (tmp_path / "a.py").read_text() == (
@@ -79,7 +79,7 @@ def test_add_noqa_adds_keeps_existing_codes_and_is_idempotent(tmp_path: Path) ->
         ")\n"
     )
     assert findings(tmp_path, "a.py") == []
-    again = run("check", "--add-noqa", "a.py", cwd=tmp_path)
+    again = invoke("check", "--add-noqa", "a.py", cwd=tmp_path)
     assert "Added 0 noqa directives." in again.stderr
     # flake8 reads the same directives: nothing is left for it either.
     flake8 = run_flake8(tmp_path / "a.py")
@@ -125,8 +125,8 @@ def test_merged_directive(comment: str | None, codes: list[str], expected: str |
 
 def test_add_noqa_conflicts_and_crlf(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_bytes(LEAK.replace("\n", "\r\n").encode())
-    assert run("check", "--add-noqa", "--fix", "a.py", cwd=tmp_path).returncode == 2
-    assert run("check", "--add-noqa", "a.py", cwd=tmp_path).returncode == 0
+    assert invoke("check", "--add-noqa", "--fix", "a.py", cwd=tmp_path).returncode == 2
+    assert invoke("check", "--add-noqa", "a.py", cwd=tmp_path).returncode == 0
     assert (tmp_path / "a.py").read_bytes() == (
         b'import wandb\r\nwandb.log({"user_email": e})  # noqa: PII101\r\n'
     )
@@ -154,11 +154,11 @@ def test_unused_noqa(tmp_path: Path, source: str, expected: list[tuple[int, str]
 def test_unused_noqa_message_and_fix(tmp_path: Path) -> None:
     source = 'import wandb\nwandb.log({"user_email": e})  # noqa: PII101, PII203, E501\n'
     (tmp_path / "a.py").write_text(source)
-    proc = run(
+    proc = invoke(
         "check", "--extend-select", "PII001", "--output-format", "concise", "a.py", cwd=tmp_path
     )
     assert "PII001 [*] Unused `noqa` directive (unused: PII203 (not enabled))" in proc.stdout
-    proc = run("check", "--extend-select", "PII001", "--fix", "a.py", cwd=tmp_path)
+    proc = invoke("check", "--extend-select", "PII001", "--fix", "a.py", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout
     assert (tmp_path / "a.py").read_text() == (
         'import wandb\nwandb.log({"user_email": e})  # noqa: PII101, E501\n'
@@ -173,9 +173,9 @@ def test_ignore_noqa_reports_suppressed_findings(tmp_path: Path) -> None:
 
 def test_add_noqa_leaves_baselined_findings_alone(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(LEAK)
-    assert run("check", "--write-baseline", "b.json", "a.py", cwd=tmp_path).returncode == 0
+    assert invoke("check", "--write-baseline", "b.json", "a.py", cwd=tmp_path).returncode == 0
     (tmp_path / "a.py").write_text(LEAK + 'wandb.log({"customer_phone": p})\n')
-    proc = run("check", "--add-noqa", "--baseline", "b.json", "a.py", cwd=tmp_path)
+    proc = invoke("check", "--add-noqa", "--baseline", "b.json", "a.py", cwd=tmp_path)
     assert "Added 1 noqa directive." in proc.stderr
     assert (tmp_path / "a.py").read_text() == (
         LEAK + 'wandb.log({"customer_phone": p})  # noqa: PII101\n'

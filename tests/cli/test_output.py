@@ -1,5 +1,6 @@
 """What `logmask check` prints for people: fix marks and summaries, `full` and
-`concise`, colour and links, escaped file names, progress -- run as the real command."""
+`concise`, colour and links, escaped file names, progress. The command runs in-process;
+a terminal (pseudo-tty) and what a fresh interpreter imports need the real one."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ import pytest
 from logmask.linter import progress, report, terminal
 from logmask.linter.config import Config
 from logmask.linter.engine import Linter
-from tests.integrations.conftest import REPO, run
+from tests.inprocess import invoke
+from tests.integrations.conftest import REPO
 
 EXAMPLE = REPO / "examples" / "churn_training.py"
 ESC = "\x1b["
@@ -36,15 +38,8 @@ def example(tmp_path: Path) -> Path:
 
 
 def run_env(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "CI")}
-    return subprocess.run(
-        [sys.executable, "-m", "logmask", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**base, **env, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-    )
+    """The command with the colour variables of this environment unset, `env` set."""
+    return invoke(*args, cwd=cwd, env={"NO_COLOR": None, "FORCE_COLOR": None, "CI": None, **env})
 
 
 def run_in_tty(args: list[str], cwd: Path) -> str:
@@ -83,7 +78,7 @@ def drain(leader: int, proc: subprocess.Popen[bytes]) -> bytes:
 
 
 def test_fixable_marks_and_summary(example: Path) -> None:
-    proc = run("check", "--output-format", "concise", "train.py", cwd=example)
+    proc = invoke("check", "--output-format", "concise", "train.py", cwd=example)
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     marked = [line for line in lines if ": PII" in line and " [*] " in line]
@@ -94,13 +89,15 @@ def test_fixable_marks_and_summary(example: Path) -> None:
         "[*] 3 fixable with `logmask check --fix`.",
         "2 hidden fixes can be enabled with `--unsafe-fixes`.",
     ]
-    unsafe = run("check", "--unsafe-fixes", "--output-format", "concise", "train.py", cwd=example)
+    unsafe = invoke(
+        "check", "--unsafe-fixes", "--output-format", "concise", "train.py", cwd=example
+    )
     assert unsafe.stdout.count(" [*] ") == 5
     assert "hidden" not in unsafe.stdout
 
 
 def test_fix_reports_fixed_and_remaining_and_show_fixes(example: Path) -> None:
-    proc = run(
+    proc = invoke(
         "check", "--fix", "--show-fixes", "--output-format", "concise", "train.py", cwd=example
     )
     assert proc.returncode == 1
@@ -114,20 +111,20 @@ def test_fix_reports_fixed_and_remaining_and_show_fixes(example: Path) -> None:
 
 def test_exit_non_zero_on_fix(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(LEAK)
-    assert run("check", "--fix", "a.py", cwd=tmp_path).returncode == 0  # all fixed
+    assert invoke("check", "--fix", "a.py", cwd=tmp_path).returncode == 0  # all fixed
     (tmp_path / "a.py").write_text(LEAK)
-    proc = run("check", "--fix", "--exit-non-zero-on-fix", "a.py", cwd=tmp_path)
+    proc = invoke("check", "--fix", "--exit-non-zero-on-fix", "a.py", cwd=tmp_path)
     assert proc.returncode == 1
     assert "Found 1 finding (1 fixed, 0 remaining)." in proc.stdout
     # Nothing to fix: exit 0 with the flag too.
-    assert run("check", "--fix", "--exit-non-zero-on-fix", "a.py", cwd=tmp_path).returncode == 0
+    assert invoke("check", "--fix", "--exit-non-zero-on-fix", "a.py", cwd=tmp_path).returncode == 0
 
 
 # ------------------------------------------------------------------ point 2: full and concise
 
 
 def test_default_is_full_on_a_terminal_and_concise_in_a_pipe(example: Path) -> None:
-    piped = run("check", "train.py", cwd=example).stdout
+    piped = invoke("check", "train.py", cwd=example).stdout
     assert piped.splitlines()[0].startswith("train.py:15:20: PII202 [*] ")
     assert "^^^" not in piped and ESC not in piped
     shown = run_in_tty(["check", "train.py"], example)
@@ -229,7 +226,7 @@ def test_notebook_cells_in_full_output(tmp_path: Path) -> None:
         "nbformat_minor": 5,
     }
     (tmp_path / "n.ipynb").write_text(json.dumps(notebook))
-    out = run("check", "--output-format", "full", "n.ipynb", cwd=tmp_path).stdout
+    out = invoke("check", "--output-format", "full", "n.ipynb", cwd=tmp_path).stdout
     assert out.startswith("n.ipynb:cell 3:1:12: PII101 [*] ")
     assert '1 | wandb.log({"user_email": e})' in out
     assert '1 + wandb.log({"user_email": logmask.mask(e)})' in out
@@ -242,7 +239,7 @@ def test_notebook_cells_in_full_output(tmp_path: Path) -> None:
 def test_control_characters_in_file_names_are_escaped(tmp_path: Path, fmt: str) -> None:
     name = "evil\nx.py:1:1: PII999 forged\x1b[31m.py"
     (tmp_path / name).write_text(LEAK)
-    proc = run("check", "--output-format", fmt, ".", cwd=tmp_path)
+    proc = invoke("check", "--output-format", fmt, ".", cwd=tmp_path)
     assert proc.returncode == 1
     assert "\x1b" not in proc.stdout
     assert not any(line.startswith("x.py") for line in proc.stdout.splitlines())
@@ -251,7 +248,7 @@ def test_control_characters_in_file_names_are_escaped(tmp_path: Path, fmt: str) 
 
 def test_control_characters_in_error_lines_are_escaped(tmp_path: Path) -> None:
     (tmp_path / "bad\nname.py").write_bytes(b"import wandb\nwandb.log({\n")
-    proc = run("check", ".", cwd=tmp_path)
+    proc = invoke("check", ".", cwd=tmp_path)
     assert proc.returncode == 2
     assert "bad\\nname.py" in proc.stderr
 
@@ -330,7 +327,7 @@ def test_progress_appears_while_the_first_batch_is_still_running() -> None:
 def test_no_progress_in_pipes(tmp_path: Path) -> None:
     for index in range(20):
         (tmp_path / f"m{index}.py").write_text(LEAK)
-    proc = run("check", "-j", "1", "--no-cache", ".", cwd=tmp_path)
+    proc = invoke("check", "-j", "1", "--no-cache", ".", cwd=tmp_path)
     assert "Checking files" not in proc.stderr
 
 
@@ -356,10 +353,10 @@ def test_machine_and_concise_formats_never_load_rich(tmp_path: Path) -> None:
 def test_format_names_env_and_config(tmp_path: Path) -> None:
     """`--format text` is the old name of concise; the env and the config choose a default."""
     (tmp_path / "a.py").write_text(LEAK)
-    concise = run("check", "--output-format", "concise", "a.py", cwd=tmp_path).stdout
-    assert run("check", "--format", "text", "a.py", cwd=tmp_path).stdout == concise
+    concise = invoke("check", "--output-format", "concise", "a.py", cwd=tmp_path).stdout
+    assert invoke("check", "--format", "text", "a.py", cwd=tmp_path).stdout == concise
     by_env = run_env(["check", "a.py"], tmp_path, LOGMASK_OUTPUT_FORMAT="json").stdout
     assert json.loads(by_env)[0]["code"] == "PII101"
     (tmp_path / "logmask.toml").write_text('output-format = "full"\n')
-    assert "^^^" in run("check", "a.py", cwd=tmp_path).stdout
-    assert run("check", "--output-format", "concise", "a.py", cwd=tmp_path).stdout == concise
+    assert "^^^" in invoke("check", "a.py", cwd=tmp_path).stdout
+    assert invoke("check", "--output-format", "concise", "a.py", cwd=tmp_path).stdout == concise

@@ -1,5 +1,5 @@
 """Rules and settings as data, config discovery and errors, cache commands, stdin and
-excludes -- through the real CLI (issue 16 points 5 and 8, issue 11, issue 12 §4)."""
+excludes -- through the CLI, in-process (issue 16 points 5 and 8, issue 11, issue 12 §4)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from logmask.rules import RULES
-from tests.integrations.conftest import REPO, run, write
+from tests.inprocess import invoke
+from tests.integrations.conftest import REPO, write
 
 LEAK = 'import wandb\nwandb.log({"user_email": e})\n'
 
@@ -20,7 +21,7 @@ LEAK = 'import wandb\nwandb.log({"user_email": e})\n'
 
 
 def test_rules_as_json() -> None:
-    proc = run("rules", "--output-format", "json")
+    proc = invoke("rules", "--output-format", "json")
     assert proc.returncode == 0
     rules = json.loads(proc.stdout)
     assert [r["code"] for r in rules] == sorted(RULES)
@@ -36,13 +37,13 @@ def test_rules_as_json() -> None:
 
 @pytest.mark.parametrize("name", ["personal-name-logged", "PERSONAL_NAME_LOGGED", "pii101"])
 def test_explain_by_name_or_code(name: str) -> None:
-    proc = run("explain", name)
+    proc = invoke("explain", name)
     assert proc.returncode == 0
     assert proc.stdout.startswith("PII101 personal-name-logged (on by default)")
 
 
 def test_explain_unknown_suggests() -> None:
-    proc = run("explain", "personal-name-loged")
+    proc = invoke("explain", "personal-name-loged")
     assert proc.returncode == 2
     assert "did you mean 'personal-name-logged'?" in proc.stderr
 
@@ -50,7 +51,7 @@ def test_explain_unknown_suggests() -> None:
 def test_show_settings_names_values_and_origins(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", '[tool.logmask]\nignore = ["PII402"]\n')
     write(tmp_path, "a.py", LEAK)
-    proc = run("check", "--show-settings", "--select", "PII1", "a.py", cwd=tmp_path)
+    proc = invoke("check", "--show-settings", "--select", "PII1", "a.py", cwd=tmp_path)
     assert proc.returncode == 0
     out = proc.stdout
     assert f"Settings path: {tmp_path / 'pyproject.toml'}" in out
@@ -66,20 +67,20 @@ def test_show_files_lists_what_would_be_checked(tmp_path: Path) -> None:
     write(tmp_path, "src/b.pyi", "x: int\n")
     write(tmp_path, "gen/c.py", LEAK)
     write(tmp_path, "notes.txt", "x")
-    proc = run("check", "--show-files", ".", cwd=tmp_path)
+    proc = invoke("check", "--show-files", ".", cwd=tmp_path)
     assert proc.returncode == 0
     assert sorted(Path(p).as_posix() for p in proc.stdout.split()) == ["src/a.py", "src/b.pyi"]
 
 
 def test_verbose_quiet_silent(tmp_path: Path) -> None:
     write(tmp_path, "a.py", LEAK)
-    verbose = run("check", "-v", "a.py", cwd=tmp_path)
+    verbose = invoke("check", "-v", "a.py", cwd=tmp_path)
     assert "logmask: config: none (defaults)" in verbose.stderr
     assert "files checked in" in verbose.stderr
-    quiet = run("check", "-q", "a.py", cwd=tmp_path)
+    quiet = invoke("check", "-q", "a.py", cwd=tmp_path)
     assert quiet.returncode == 1
     assert quiet.stdout.startswith("a.py:2:12: PII101") and "Found" not in quiet.stdout
-    silent = run("check", "-s", "a.py", cwd=tmp_path)
+    silent = invoke("check", "-s", "a.py", cwd=tmp_path)
     assert (silent.returncode, silent.stdout, silent.stderr) == (1, "", "")
 
 
@@ -91,8 +92,10 @@ def test_logmask_toml_is_discovered_like_ruff_toml(tmp_path: Path, name: str) ->
     write(tmp_path, "pyproject.toml", '[tool.logmask]\nselect = ["PII2"]\n')
     write(tmp_path, "sub/" + name, 'ignore = ["PII101"]\n')
     write(tmp_path, "sub/a.py", LEAK)
-    assert json.loads(run("check", "--format", "json", "a.py", cwd=tmp_path / "sub").stdout) == []
-    proc = run("check", "--show-settings", "a.py", cwd=tmp_path / "sub")
+    assert (
+        json.loads(invoke("check", "--format", "json", "a.py", cwd=tmp_path / "sub").stdout) == []
+    )
+    proc = invoke("check", "--show-settings", "a.py", cwd=tmp_path / "sub")
     assert f"Settings path: {tmp_path / 'sub' / name}" in proc.stdout
 
 
@@ -100,7 +103,7 @@ def test_dot_logmask_toml_wins_over_logmask_toml_and_pyproject(tmp_path: Path) -
     write(tmp_path, ".logmask.toml", 'ignore = ["PII101"]\n')
     write(tmp_path, "logmask.toml", "select = []\n")
     write(tmp_path, "pyproject.toml", "[tool.logmask]\nselect = []\n")
-    proc = run("check", "--show-settings", ".", cwd=tmp_path)
+    proc = invoke("check", "--show-settings", ".", cwd=tmp_path)
     assert f"Settings path: {tmp_path / '.logmask.toml'}" in proc.stdout
 
 
@@ -128,7 +131,7 @@ def test_config_errors_are_one_line_exit_2(
 ) -> None:
     write(tmp_path, name, text)
     write(tmp_path, "a.py", LEAK)
-    proc = run("check", "a.py", cwd=tmp_path)
+    proc = invoke("check", "a.py", cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
@@ -137,7 +140,7 @@ def test_config_errors_are_one_line_exit_2(
 def test_non_utf8_pyproject_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_bytes(b"[tool.logmask]\n# caf\xe9\nselect = []\n")
     write(tmp_path, "a.py", LEAK)
-    proc = run("check", "a.py", cwd=tmp_path)
+    proc = invoke("check", "a.py", cwd=tmp_path)
     assert proc.returncode == 2
     assert "config is not UTF-8" in proc.stderr
 
@@ -151,7 +154,7 @@ def test_fifo_and_device_are_refused_not_read(tmp_path: Path, option: str) -> No
     opener.start()
     try:
         for target in (str(fifo), "/dev/zero"):
-            proc = run("check", option, target, "a.py", cwd=tmp_path)
+            proc = invoke("check", option, target, "a.py", cwd=tmp_path)
             assert proc.returncode == 2
             assert "not a regular file" in proc.stderr
     finally:
@@ -161,7 +164,7 @@ def test_fifo_and_device_are_refused_not_read(tmp_path: Path, option: str) -> No
 def test_config_option_accepts_logmask_toml(tmp_path: Path) -> None:
     write(tmp_path, "conf/logmask.toml", 'ignore = ["PII101"]\n')
     write(tmp_path, "a.py", LEAK)
-    proc = run("check", "--config", "conf/logmask.toml", "a.py", cwd=tmp_path)
+    proc = invoke("check", "--config", "conf/logmask.toml", "a.py", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout
 
 
@@ -189,7 +192,7 @@ def test_exclude_patterns_behave_as_in_ruff(
     for name in files:
         write(tmp_path, name, LEAK)
     write(tmp_path, "pyproject.toml", f'[tool.logmask]\nexclude = ["{pattern}"]\n')
-    proc = run("check", "--show-files", ".", cwd=tmp_path)
+    proc = invoke("check", "--show-files", ".", cwd=tmp_path)
     shown = {Path(p).as_posix() for p in proc.stdout.split()}
     assert shown == set(files) - set(excluded)
 
@@ -197,7 +200,7 @@ def test_exclude_patterns_behave_as_in_ruff(
 def test_force_exclude_with_dot_slash_pattern(tmp_path: Path) -> None:
     write(tmp_path, "src/gen/a.py", LEAK)
     write(tmp_path, "pyproject.toml", '[tool.logmask]\nexclude = ["./src/gen"]\n')
-    proc = run("check", "--force-exclude", "src/gen/a.py", cwd=tmp_path)
+    proc = invoke("check", "--force-exclude", "src/gen/a.py", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout
 
 
@@ -206,10 +209,10 @@ def test_force_exclude_with_dot_slash_pattern(tmp_path: Path) -> None:
 
 def test_stdin_filename_without_dash_reads_stdin(tmp_path: Path) -> None:
     write(tmp_path, "other.py", LEAK)  # the folder has a leak stdin does not
-    proc = run("check", "--stdin-filename", "x.py", cwd=tmp_path, stdin=LEAK)
+    proc = invoke("check", "--stdin-filename", "x.py", cwd=tmp_path, stdin=LEAK)
     assert proc.returncode == 1
     assert proc.stdout.startswith("x.py:2:12: PII101")
-    clean = run(
+    clean = invoke(
         "check", "--stdin-filename", "x.py", cwd=tmp_path, stdin="import wandb\nwandb.log({})\n"
     )
     assert (clean.returncode, clean.stdout) == (0, "All checks passed.\n")
@@ -222,22 +225,22 @@ def test_cache_dir_and_clean(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", "[project]\nname = 'x'\n")
     write(tmp_path, "a.py", LEAK)
     cache = tmp_path / "elsewhere" / "c"
-    assert run("check", "--cache-dir", str(cache), "a.py", cwd=tmp_path).returncode == 1
+    assert invoke("check", "--cache-dir", str(cache), "a.py", cwd=tmp_path).returncode == 1
     assert (cache / "CACHEDIR.TAG").is_file() and any((cache / "v1").rglob("*"))
     assert not (tmp_path / ".logmask_cache").exists()
-    proc = run("clean", "--cache-dir", str(cache), cwd=tmp_path)
+    proc = invoke("clean", "--cache-dir", str(cache), cwd=tmp_path)
     assert proc.returncode == 0 and not cache.exists()
-    assert run("check", "a.py", cwd=tmp_path).returncode == 1
+    assert invoke("check", "a.py", cwd=tmp_path).returncode == 1
     assert (tmp_path / ".logmask_cache").is_dir()
-    assert run("clean", cwd=tmp_path).returncode == 0
+    assert invoke("clean", cwd=tmp_path).returncode == 0
     assert not (tmp_path / ".logmask_cache").exists()
-    assert "No cache" in run("clean", cwd=tmp_path).stdout
+    assert "No cache" in invoke("clean", cwd=tmp_path).stdout
 
 
 def test_clean_refuses_a_folder_logmask_did_not_create(tmp_path: Path) -> None:
     precious = tmp_path / "precious"
     write(precious, "keep.txt", "x")
-    proc = run("clean", "--cache-dir", str(precious), cwd=tmp_path)
+    proc = invoke("clean", "--cache-dir", str(precious), cwd=tmp_path)
     assert proc.returncode == 2 and (precious / "keep.txt").exists()
 
 
@@ -250,4 +253,4 @@ def test_pre_commit_hooks_take_pyi() -> None:
 
 def test_pyi_files_are_checked(tmp_path: Path) -> None:
     write(tmp_path, "a.pyi", LEAK)
-    assert run("check", "a.pyi", cwd=tmp_path).returncode == 1
+    assert invoke("check", "a.pyi", cwd=tmp_path).returncode == 1

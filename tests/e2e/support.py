@@ -8,9 +8,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable
+from importlib.util import find_spec
 from pathlib import Path
 
+import pytest
+
 KEY = "logmask-e2e-key"
+
+
+def needs(*packages: str) -> pytest.MarkDecorator:
+    """Skip where a tracker is not installed, without importing it: the scripts import it
+    in their own processes, and collecting the fast tier need not pay for the import."""
+    missing = [name for name in packages if find_spec(name) is None]
+    return pytest.mark.skipif(bool(missing), reason=f"not installed: {', '.join(missing)}")
+
 
 # Customers with values that cannot occur by chance in a tracker's files.
 CUSTOMERS = [

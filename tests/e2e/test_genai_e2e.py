@@ -21,12 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.support import Timer, fix_with_cli, leaks, run_all
+from tests.e2e.support import Timer, fix_with_cli, leaks, needs, run_all
 from tests.e2e.test_mlflow_e2e import empty_store
 from tests.e2e.test_wandb_e2e import wandb_env
 
-pytest.importorskip("mlflow")
-pytest.importorskip("wandb")
+pytestmark = needs("mlflow", "wandb")
 
 SCRIPT = textwrap.dedent(
     """\

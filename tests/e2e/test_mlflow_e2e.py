@@ -26,11 +26,12 @@ from tests.e2e.support import (
     environment,
     fix_with_cli,
     leaks,
+    needs,
     run_all,
     write_project,
 )
 
-pytest.importorskip("mlflow")
+pytestmark = needs("mlflow")
 
 SCRIPT = textwrap.dedent(
     """\

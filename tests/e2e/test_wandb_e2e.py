@@ -24,11 +24,12 @@ from tests.e2e.support import (
     environment,
     fix_with_cli,
     leaks,
+    needs,
     run_all,
     write_project,
 )
 
-pytest.importorskip("wandb")
+pytestmark = needs("wandb")
 
 SCRIPT = textwrap.dedent(
     """\

@@ -25,11 +25,12 @@ from tests.e2e.support import (
     environment,
     fix_with_cli,
     leaks,
+    needs,
     run,
     write_project,
 )
 
-pytest.importorskip("weave")
+pytestmark = needs("weave")
 
 # Runs a script with weave's client recording into memory; writes every request as JSON.
 RECORDER = textwrap.dedent(

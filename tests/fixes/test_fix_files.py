@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
 import sys
@@ -11,15 +10,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import logmask.linter.fixes as fixes_module
-from logmask.cli import main
 from logmask.linter.config import Config
 from logmask.linter.engine import Linter
 from logmask.linter.fixes import Applied
 from logmask.linter.runner import fix_loop
 from logmask.linter.text import split_lines, unified_diff
+from tests.inprocess import invoke
 
 LEAK = 'wandb.log({"user_email": address})\n'
 FIXED = 'wandb.log({"user_email": logmask.mask(address)})\n'
@@ -33,14 +31,8 @@ def fix_text(before: str, unsafe: bool = True) -> str:
 
 
 def cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> tuple[int, str, str]:
-    old = os.getcwd()
-    try:
-        if cwd is not None:
-            os.chdir(cwd)
-        result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout, result.stderr
+    proc = invoke(*args, stdin=stdin, cwd=cwd)
+    return proc.returncode, proc.stdout, proc.stderr
 
 
 # ---------------------------------------------------------------- import placement

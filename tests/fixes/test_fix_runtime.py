@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,12 @@ import pytest
 
 import logmask
 
-wandb = pytest.importorskip("wandb")
+
+@pytest.fixture(scope="module")
+def wandb() -> Any:
+    """Imported by the tests that build wandb objects, not when the module is collected."""
+    return pytest.importorskip("wandb")
+
 
 ROWS = [["Ann Lee", "ann@corp.example", 1], ["Bob Ray", None, 2]]
 COLUMNS = ["user_name", "email", "score"]
@@ -35,7 +41,9 @@ def personal(rows: list[list[object]]) -> list[object]:
     ],
     ids=["lists", "lists-classified", "tuples", "numpy"],
 )
-def test_list_rows_are_masked_by_position(rows: object, kwargs: dict[str, object]) -> None:
+def test_list_rows_are_masked_by_position(
+    wandb: Any, rows: object, kwargs: dict[str, object]
+) -> None:
     masked = logmask.mask_records(rows, **kwargs)
     flat = [v for row in masked for v in row]
     assert not set(personal(ROWS)) & set(flat)
@@ -53,7 +61,7 @@ def test_list_rows_without_columns_warn_and_are_not_masked() -> None:
     assert caught, "a silent no-op must not pass for masking"
 
 
-def test_wandb_table_variable_is_copied_masked() -> None:
+def test_wandb_table_variable_is_copied_masked(wandb: Any) -> None:
     table = wandb.Table(columns=["customer_email", "customer_id", "score"], log_mode="MUTABLE")
     table.add_data("ann@corp.example", 17, 0.5)
     table.add_data(None, 18, 0.7)
@@ -67,7 +75,7 @@ def test_wandb_table_variable_is_copied_masked() -> None:
     assert logmask.mask_dataframe(table).data[0][0] == masked.data[0][0]  # classifier picks
 
 
-def test_wandb_table_with_declared_types_still_masks() -> None:
+def test_wandb_table_with_declared_types_still_masks(wandb: Any) -> None:
     table = wandb.Table(columns=["customer_id", "score"], data=[[1, 0.5]], dtype=[int, float])
     masked = logmask.mask_dataframe(table, columns=["customer_id"])
     assert masked.data[0][0].startswith("pii_")

@@ -1,4 +1,4 @@
-"""`--write-baseline` / `--baseline` through the real CLI."""
+"""`--write-baseline` / `--baseline` through the CLI (in-process: the contract, not the process)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integrations.conftest import run, write
+from tests.inprocess import invoke
+from tests.integrations.conftest import write
 
 TRAIN = """\
 import mlflow
@@ -25,7 +26,7 @@ mlflow.set_tag("contact", "reach me at jane.doe@example.org")
 def project(tmp_path: Path) -> Path:
     write(tmp_path, "src/train.py", TRAIN)
     write(tmp_path, "src/other.py", 'import wandb\nwandb.log({"user_phone": phone})\n')
-    proc = run("check", "--write-baseline", "logmask-baseline.json", "src", cwd=tmp_path)
+    proc = invoke("check", "--write-baseline", "logmask-baseline.json", "src", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "recorded 4 findings" in proc.stderr
     assert proc.stdout == ""  # recorded, not reported
@@ -33,7 +34,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def check(project: Path, *args: str) -> tuple[int, list[dict]]:
-    proc = run(
+    proc = invoke(
         "check",
         "--baseline",
         "logmask-baseline.json",
@@ -49,7 +50,7 @@ def check(project: Path, *args: str) -> tuple[int, list[dict]]:
 
 def test_baseline_suppresses_what_it_recorded(project: Path) -> None:
     assert check(project) == (0, [])
-    proc = run("check", "src", cwd=project)
+    proc = invoke("check", "src", cwd=project)
     assert proc.returncode == 1  # without --baseline everything is reported
 
 
@@ -75,7 +76,7 @@ def test_file_is_stable_sorted_and_readable(project: Path, tmp_path: Path) -> No
     for secret in ("jane", "doe@", "example.org"):
         assert secret not in text
     # Writing again gives the same bytes (no timestamps), from another working directory too.
-    proc = run("check", "--write-baseline", str(path), str(project / "src"), cwd=tmp_path.parent)
+    proc = invoke("check", "--write-baseline", str(path), str(project / "src"), cwd=tmp_path.parent)
     assert proc.returncode == 0
     assert path.read_text(encoding="utf-8") == text
 
@@ -115,7 +116,7 @@ def test_unrelated_edits_stay_suppressed(project: Path, edit: Callable[[str], st
 def test_new_leaks_are_reported(project: Path, addition: str, code: str) -> None:
     path = project / "src" / "train.py"
     path.write_text("\n\n" + TRAIN + addition, encoding="utf-8")
-    full = json.loads(run("check", "--format", "json", "src", cwd=project).stdout)
+    full = json.loads(invoke("check", "--format", "json", "src", cwd=project).stdout)
     _, findings = check(project)
     added = len(addition.splitlines())
     last = len(("\n\n" + TRAIN + addition).splitlines())
@@ -134,7 +135,7 @@ def test_new_file_is_reported(project: Path) -> None:
 def test_paths_are_relative_to_the_baseline(project: Path) -> None:
     """Running from another folder (or naming files) matches the same fingerprints."""
     baseline = project / "logmask-baseline.json"
-    proc = run(
+    proc = invoke(
         "check",
         "--baseline",
         str(baseline),
@@ -158,7 +159,7 @@ def test_bad_baseline_is_exit_2(tmp_path: Path, content: str | None, message: st
     write(tmp_path, "train.py", TRAIN)
     if content is not None:
         (tmp_path / "b.json").write_text(content, encoding="utf-8")
-    proc = run("check", "--baseline", "b.json", "train.py", cwd=tmp_path)
+    proc = invoke("check", "--baseline", "b.json", "train.py", cwd=tmp_path)
     assert proc.returncode == 2
     assert message in proc.stderr
 
@@ -166,7 +167,7 @@ def test_bad_baseline_is_exit_2(tmp_path: Path, content: str | None, message: st
 @pytest.mark.parametrize("other", [["--fix"], ["--diff"], ["--baseline", "x.json"]])
 def test_write_baseline_conflicts(tmp_path: Path, other: list[str]) -> None:
     write(tmp_path, "train.py", TRAIN)
-    proc = run("check", "--write-baseline", "b.json", *other, "train.py", cwd=tmp_path)
+    proc = invoke("check", "--write-baseline", "b.json", *other, "train.py", cwd=tmp_path)
     assert proc.returncode == 2
     assert "--write-baseline cannot be combined" in proc.stderr
     assert not (tmp_path / "b.json").exists()
@@ -176,7 +177,7 @@ def test_write_baseline_conflicts(tmp_path: Path, other: list[str]) -> None:
 
 
 def test_baseline_list_shows_what_was_accepted(project: Path) -> None:
-    proc = run("baseline", "--list", "logmask-baseline.json", cwd=project)
+    proc = invoke("baseline", "--list", "logmask-baseline.json", cwd=project)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert len(lines) == 4
@@ -186,7 +187,7 @@ def test_baseline_list_shows_what_was_accepted(project: Path) -> None:
     )
     assert "jane" not in proc.stdout and "example.org" not in proc.stdout
     assert "4 findings accepted by logmask-baseline.json." in proc.stderr
-    as_json = json.loads(run("baseline", "--format", "json", cwd=project).stdout)
+    as_json = json.loads(invoke("baseline", "--format", "json", cwd=project).stdout)
     assert {e["code"] for e in as_json} == {"PII101", "PII103"}
 
 
@@ -234,16 +235,16 @@ def test_version_1_baselines_still_load(project: Path, tmp_path: Path) -> None:
     }
     (project / "logmask-baseline.json").write_text(json.dumps(old), encoding="utf-8")
     assert check(project) == (0, [])
-    listed = run("baseline", cwd=project).stdout
+    listed = invoke("baseline", cwd=project).stdout
     assert "(no details: version 1 file)" in listed
 
 
 def test_a_run_says_how_many_findings_the_baseline_held_back(project: Path) -> None:
-    proc = run("check", "--baseline", "logmask-baseline.json", "src", cwd=project)
+    proc = invoke("check", "--baseline", "logmask-baseline.json", "src", cwd=project)
     assert proc.returncode == 0
     assert proc.stdout == "All checks passed.\n4 findings held back by the baseline.\n"
     write(project, "src/extra.py", 'import wandb\nwandb.log({"user_phone": phone})\n')
-    proc = run("check", "--baseline", "logmask-baseline.json", "src", cwd=project)
+    proc = invoke("check", "--baseline", "logmask-baseline.json", "src", cwd=project)
     assert proc.returncode == 1
     assert proc.stdout.splitlines()[-1] == "4 findings held back by the baseline."
 
@@ -254,7 +255,7 @@ def test_fingerprints_match_however_files_are_named(tmp_path: Path) -> None:
     write(project, "src/train.py", TRAIN)
     (tmp_path / "baselines").mkdir()
     baseline = tmp_path / "baselines" / "b.json"
-    proc = run("check", "--write-baseline", str(baseline), "./src", cwd=project)
+    proc = invoke("check", "--write-baseline", str(baseline), "./src", cwd=project)
     assert proc.returncode == 0, proc.stderr
     paths = {e["path"] for e in json.loads(baseline.read_text())["findings"]}
     assert paths == {"../proj/src/train.py"}
@@ -263,14 +264,14 @@ def test_fingerprints_match_however_files_are_named(tmp_path: Path) -> None:
         (project / "src", "train.py"),
         (Path("/"), str(project / "src")),
     ):
-        proc = run("check", "--baseline", str(baseline), target, cwd=cwd)
+        proc = invoke("check", "--baseline", str(baseline), target, cwd=cwd)
         assert proc.returncode == 0, (cwd, target, proc.stdout)
 
 
 def test_deeply_nested_baseline_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "train.py", TRAIN)
     (tmp_path / "b.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    proc = run("check", "--baseline", "b.json", "train.py", cwd=tmp_path)
+    proc = invoke("check", "--baseline", "b.json", "train.py", cwd=tmp_path)
     assert proc.returncode == 2
     assert "nested too deeply" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -278,9 +279,9 @@ def test_deeply_nested_baseline_is_an_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("option", ["--write-baseline", "--output-file"])
 def test_missing_folder_is_refused_before_the_run(tmp_path: Path, option: str) -> None:
     write(tmp_path, "train.py", TRAIN)
-    proc = run("check", "--fix", option, "no/such/dir/out.json", "train.py", cwd=tmp_path)
+    proc = invoke("check", "--fix", option, "no/such/dir/out.json", "train.py", cwd=tmp_path)
     if option == "--write-baseline":
-        proc = run("check", option, "no/such/dir/out.json", "train.py", cwd=tmp_path)
+        proc = invoke("check", option, "no/such/dir/out.json", "train.py", cwd=tmp_path)
     assert proc.returncode == 2
     assert "does not exist" in proc.stderr
     assert "logmask.mask" not in (tmp_path / "train.py").read_text(), "nothing ran"
@@ -313,12 +314,12 @@ def test_diff_against_reports_only_changed_lines(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     write(tmp_path, "src/new.py", 'import wandb\nwandb.log({"user_phone": phone})\n')
-    proc = run("check", "--format", "json", "--diff-against", "base", "src", cwd=tmp_path)
+    proc = invoke("check", "--format", "json", "--diff-against", "base", "src", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     found = sorted((Path(f["path"]).name, f["line"]) for f in json.loads(proc.stdout))
     assert found == [("new.py", 2), ("train.py", 9)]
     # From another folder, with absolute paths: the same.
-    proc = run(
+    proc = invoke(
         "check",
         "--format",
         "json",
@@ -329,12 +330,12 @@ def test_diff_against_reports_only_changed_lines(tmp_path: Path) -> None:
     )
     assert len(json.loads(proc.stdout)) == 2
     # Without it, everything is reported.
-    assert len(json.loads(run("check", "--format", "json", "src", cwd=tmp_path).stdout)) == 5
+    assert len(json.loads(invoke("check", "--format", "json", "src", cwd=tmp_path).stdout)) == 5
 
 
 def test_diff_against_an_unknown_ref_is_exit_2(tmp_path: Path) -> None:
     write(tmp_path, "train.py", TRAIN)
     git(tmp_path, "init", "-q")
-    proc = run("check", "--diff-against", "no-such-ref", "train.py", cwd=tmp_path)
+    proc = invoke("check", "--diff-against", "no-such-ref", "train.py", cwd=tmp_path)
     assert proc.returncode == 2
     assert "--diff-against no-such-ref" in proc.stderr

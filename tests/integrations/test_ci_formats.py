@@ -1,4 +1,5 @@
-"""junit, gitlab and json-lines through the real CLI, each read by its consumer's parser.
+"""junit, gitlab and json-lines through the CLI (in-process), each read by its
+consumer's parser.
 
 junit: `junitparser` (the parser CI plugins build on) and the stdlib XML parser;
 gitlab: the Code Quality format as GitLab documents it (tests/data, see its
@@ -14,7 +15,8 @@ import jsonschema
 import pytest
 from junitparser import Error, Failure, JUnitXml
 
-from tests.integrations.conftest import DATA, run, write
+from tests.inprocess import invoke
+from tests.integrations.conftest import DATA, write
 
 TRAIN = """\
 import mlflow
@@ -35,7 +37,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def output(fmt: str, *args: str, cwd: Path) -> str:
-    proc = run("check", "--output-format", fmt, *args, cwd=cwd)
+    proc = invoke("check", "--output-format", fmt, *args, cwd=cwd)
     assert proc.returncode in (1, 2), proc.stderr
     return proc.stdout
 
@@ -59,7 +61,7 @@ def test_junit_is_read_by_junitparser(project: Path, tmp_path: Path) -> None:
 
 def test_junit_clean_run_has_one_passing_case(tmp_path: Path) -> None:
     write(tmp_path, "a.py", 'import wandb\nwandb.log({"loss": 0.1})\n')
-    proc = run("check", "--output-format", "junit", "a.py", cwd=tmp_path)
+    proc = invoke("check", "--output-format", "junit", "a.py", cwd=tmp_path)
     assert proc.returncode == 0
     (tmp_path / "r.xml").write_text(proc.stdout, encoding="utf-8")
     xml = JUnitXml.fromfile(str(tmp_path / "r.xml"))
@@ -99,18 +101,13 @@ def test_gitlab_fingerprints_survive_moved_code_and_ci_project_dir(project: Path
     after = {i["fingerprint"] for i in json.loads(output("gitlab", "src", cwd=project))}
     assert before == after
     # From another folder, paths stay relative to $CI_PROJECT_DIR.
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "CI_PROJECT_DIR": str(project)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "logmask", "check", "--output-format", "gitlab", str(project)],
+    proc = invoke(
+        "check",
+        "--output-format",
+        "gitlab",
+        str(project),
         cwd=project.parent,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+        env={"CI_PROJECT_DIR": str(project)},
     )
     assert {i["location"]["path"] for i in json.loads(proc.stdout)} == {
         "src/train.py",

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from tests.cases import PENDING, all_case_files, case_name, expectations
-from tests.integrations.conftest import run_json
+from tests.inprocess import invoke_json
 
 
 @cache
 def reported() -> dict[str, set[tuple[int, str]]]:
     by_file: dict[str, set[tuple[int, str]]] = {}
-    for finding in run_json("--no-cache", *map(str, all_case_files())):
+    for finding in invoke_json("--no-cache", *map(str, all_case_files())):
         path = os.path.realpath(finding["path"])
         by_file.setdefault(path, set()).add((finding["line"], finding["code"]))
     return by_file

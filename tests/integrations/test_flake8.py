@@ -1,4 +1,5 @@
-"""The flake8 plugin, through the real `flake8` in a subprocess, against the CLI's JSON."""
+"""The flake8 plugin, through the real `flake8` in a subprocess, against the CLI's JSON
+(the CLI runs in-process)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from logmask import flake8 as plugin
-from tests.integrations.conftest import run, run_json, write
+from tests.inprocess import invoke, invoke_json
+from tests.integrations.conftest import write
 
 FORMAT = "%(path)s\t%(row)d\t%(col)d\t%(code)s\t%(text)s"
 Row = tuple[str, int, int, str]
@@ -53,7 +55,7 @@ def flake8_rows(*args: str, cwd: Path | None = None) -> list[Row]:
 def cli_rows(*args: str, cwd: Path | None = None) -> list[Row]:
     return sorted(
         (os.path.realpath(os.path.join(cwd or ".", f["path"])), f["line"], f["column"], f["code"])
-        for f in run_json(*args, cwd=cwd)
+        for f in invoke_json(*args, cwd=cwd)
     )
 
 
@@ -180,23 +182,38 @@ def test_reads_tool_logmask_config(tmp_path: Path) -> None:
     assert flake8_rows("src/train.py", cwd=tmp_path) == [r for r in expected if "src" in r[0]]
 
 
+NOQA_CASES = [
+    ("", True),
+    ("  # noqa: PII101", False),
+    ("  # noqa:PII101,E501", False),
+    ("  # noqa: PII1", False),
+    ("  # noqa", False),
+    ("  # noqa: E501", True),
+    ("  # noqa: PII201", True),
+]
+
+
+@pytest.fixture(scope="module")
+def noqa_rows(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Row]]:
+    """One flake8 run over a file per noqa case (t0.py, t1.py, ...): one process, not seven."""
+    folder = tmp_path_factory.mktemp("noqa")
+    for index, (comment, _) in enumerate(NOQA_CASES):
+        write(folder, f"t{index}.py", f'import wandb\nwandb.log({{"user_email": e}}){comment}\n')
+    names = [f"t{index}.py" for index in range(len(NOQA_CASES))]
+    return folder, flake8_rows(*names, cwd=folder)
+
+
 @pytest.mark.parametrize(
-    ("comment", "reported"),
-    [
-        ("", True),
-        ("  # noqa: PII101", False),
-        ("  # noqa:PII101,E501", False),
-        ("  # noqa: PII1", False),
-        ("  # noqa", False),
-        ("  # noqa: E501", True),
-        ("  # noqa: PII201", True),
-    ],
+    ("index", "comment", "reported"), [(i, *c) for i, c in enumerate(NOQA_CASES)]
 )
-def test_flake8_noqa(tmp_path: Path, comment: str, reported: bool) -> None:
-    write(tmp_path, "t.py", f'import wandb\nwandb.log({{"user_email": e}}){comment}\n')
-    rows = flake8_rows("t.py", cwd=tmp_path)
+def test_flake8_noqa(
+    noqa_rows: tuple[Path, list[Row]], index: int, comment: str, reported: bool
+) -> None:
+    folder, all_rows = noqa_rows
+    name = f"t{index}.py"
+    rows = [r for r in all_rows if Path(r[0]).name == name]
     assert [r[1:] for r in rows] == ([(2, 12, "PII101")] if reported else [])
-    assert rows == cli_rows("t.py", cwd=tmp_path)
+    assert rows == cli_rows(name, cwd=folder)
 
 
 def test_message_points_to_the_fix(tmp_path: Path) -> None:
@@ -214,7 +231,7 @@ def test_bad_config_is_a_pii900_not_a_crash(tmp_path: Path) -> None:
     _, row, col, code, text = line.split("\t")
     assert (row, col, code) == ("1", "1", "PII900")
     assert "selct" in text
-    assert run("check", "t.py", cwd=tmp_path).returncode == 2
+    assert invoke("check", "t.py", cwd=tmp_path).returncode == 2
 
 
 def test_internal_error_is_a_pii900(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""CI gate formats, run through the real CLI: sarif (schema-validated), github, json,
+"""CI gate formats, run through the CLI (in-process): sarif (schema-validated), github, json,
 --statistics, --output-file."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.integrations.conftest import DATA, run, run_json, write
+from tests.inprocess import invoke, invoke_json
+from tests.integrations.conftest import DATA, write
 
 LEAK = """\
 import wandb
@@ -34,7 +35,7 @@ def schema() -> dict:
 
 
 def sarif(*args: str, cwd: Path) -> tuple[int, dict]:
-    proc = run("check", "--format", "sarif", *args, cwd=cwd)
+    proc = invoke("check", "--format", "sarif", *args, cwd=cwd)
     assert proc.returncode in (0, 1, 2), proc.stderr
     return proc.returncode, json.loads(proc.stdout)
 
@@ -54,7 +55,7 @@ def test_sarif_validates_and_matches_json(tmp_path: Path, schema: dict) -> None:
     (run_,) = log["runs"]
     driver = run_["tool"]["driver"]
     assert driver["name"] == "logmask" and driver["version"]
-    findings = run_json(".", cwd=tmp_path)
+    findings = invoke_json(".", cwd=tmp_path)
     results = run_["results"]
     assert len(results) == len(findings) >= 4
     for result, finding in zip(results, findings, strict=True):
@@ -135,7 +136,7 @@ def test_sarif_fix_equals_check_fix(tmp_path: Path, source: str) -> None:
     (change,) = result["fixes"][0]["artifactChanges"]
     assert change["artifactLocation"]["uri"] == "one.py"
     applied = apply_replacements(source, change["replacements"])
-    assert run("check", "--fix", "one.py", cwd=tmp_path).returncode == 0
+    assert invoke("check", "--fix", "one.py", cwd=tmp_path).returncode == 0
     assert applied == path.read_text(encoding="utf-8")
     assert "import logmask" in applied
 
@@ -188,9 +189,9 @@ def test_sarif_clean_run_is_valid(tmp_path: Path, schema: dict) -> None:
 def test_github_annotations(tmp_path: Path) -> None:
     write(tmp_path, "train.py", SEVERAL)
     write(tmp_path, "broken.py", "wandb.log({\n")
-    proc = run("check", "--format", "github", ".", cwd=tmp_path)
+    proc = invoke("check", "--format", "github", ".", cwd=tmp_path)
     assert proc.returncode == 2
-    findings = run_json("train.py", cwd=tmp_path)
+    findings = invoke_json("train.py", cwd=tmp_path)
     lines = proc.stdout.splitlines()
     for finding, line in zip(findings, lines, strict=False):
         assert line.startswith(
@@ -204,7 +205,7 @@ def test_github_annotations(tmp_path: Path) -> None:
 
 def test_json_is_a_list_of_findings(tmp_path: Path) -> None:
     write(tmp_path, "train.py", SEVERAL)
-    findings = run_json("train.py", cwd=tmp_path)
+    findings = invoke_json("train.py", cwd=tmp_path)
     assert findings and all(
         {"code", "path", "line", "column", "end_line", "end_column", "message", "fix"} <= set(f)
         for f in findings
@@ -214,7 +215,7 @@ def test_json_is_a_list_of_findings(tmp_path: Path) -> None:
 
 def test_statistics(tmp_path: Path) -> None:
     write(tmp_path, "train.py", SEVERAL)
-    proc = run("check", "--statistics", "train.py", cwd=tmp_path)
+    proc = invoke("check", "--statistics", "train.py", cwd=tmp_path)
     assert proc.returncode == 1
     rows = [line.split() for line in proc.stdout.splitlines()]
     assert rows == [
@@ -226,8 +227,8 @@ def test_statistics(tmp_path: Path) -> None:
 @pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif"])
 def test_output_file(tmp_path: Path, output_format: str) -> None:
     write(tmp_path, "train.py", SEVERAL)
-    to_stdout = run("check", "--format", output_format, "train.py", cwd=tmp_path)
-    proc = run("check", "--format", output_format, "-o", "report.out", "train.py", cwd=tmp_path)
+    to_stdout = invoke("check", "--format", output_format, "train.py", cwd=tmp_path)
+    proc = invoke("check", "--format", output_format, "-o", "report.out", "train.py", cwd=tmp_path)
     assert proc.returncode == to_stdout.returncode == 1
     assert proc.stdout == ""
     assert (tmp_path / "report.out").read_text(encoding="utf-8") == to_stdout.stdout

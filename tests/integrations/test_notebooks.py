@@ -1,4 +1,5 @@
-"""Notebooks through the real CLI: code cells checked, findings by cell, byte-exact fixes."""
+"""Notebooks through the CLI (in-process): code cells checked, findings by cell,
+byte-exact fixes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.integrations.conftest import DATA, run, run_json
+from tests.inprocess import invoke, invoke_json
+from tests.integrations.conftest import DATA
 
 
 def code(*lines: str, outputs: list | None = None) -> dict[str, Any]:
@@ -68,7 +70,7 @@ TRAINING = notebook(
 
 def test_findings_name_cell_and_line(tmp_path: Path) -> None:
     path = save(tmp_path / "train.ipynb", TRAINING)
-    proc = run("check", "train.ipynb", cwd=tmp_path)
+    proc = invoke("check", "train.ipynb", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.splitlines()[:2] == [
         "train.ipynb:cell 3:4:10: PII101 [*] wandb.Run.log logs key 'user_email' "
@@ -76,7 +78,7 @@ def test_findings_name_cell_and_line(tmp_path: Path) -> None:
         "train.ipynb:cell 5:4:16: PII101 [*] wandb.log logs key 'customer_phone' "
         "(phone, contact.phone) unmasked",
     ]
-    findings = run_json("train.ipynb", cwd=tmp_path)
+    findings = invoke_json("train.ipynb", cwd=tmp_path)
     assert [(f["cell"], f["line"], f["column"], f["end_line"]) for f in findings] == [
         (3, 4, 10, 4),
         (5, 4, 16, 4),
@@ -88,7 +90,7 @@ def test_findings_name_cell_and_line(tmp_path: Path) -> None:
 def test_fix_rewrites_only_changed_cells(tmp_path: Path) -> None:
     path = save(tmp_path / "train.ipynb", TRAINING)
     before = path.read_text(encoding="utf-8")
-    proc = run("check", "--fix", "train.ipynb", cwd=tmp_path)
+    proc = invoke("check", "--fix", "train.ipynb", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     after = path.read_text(encoding="utf-8")
     old, new = json.loads(before), json.loads(after)
@@ -112,7 +114,7 @@ def test_fix_rewrites_only_changed_cells(tmp_path: Path) -> None:
         o["source"] = n["source"]
     assert after == json.dumps(rebuilt, indent=1, ensure_ascii=False) + "\n"
     # and a second run has nothing left to do
-    assert run("check", "--fix", "train.ipynb", cwd=tmp_path).returncode == 0
+    assert invoke("check", "--fix", "train.ipynb", cwd=tmp_path).returncode == 0
     assert path.read_text(encoding="utf-8") == after
 
 
@@ -133,7 +135,7 @@ def test_fix_keeps_the_notebooks_own_layout(tmp_path: Path, dump: dict[str, Any]
         code("print('done')"),
     )
     path = save(tmp_path / "n.ipynb", nb, **dump)
-    assert run("check", "--fix", "n.ipynb", cwd=tmp_path).returncode == 0
+    assert invoke("check", "--fix", "n.ipynb", cwd=tmp_path).returncode == 0
     fixed = json.loads(path.read_text(encoding="utf-8"))
     assert "logmask.mask(email)" in "".join(fixed["cells"][1]["source"])
     expected = json.loads(json.dumps(nb))
@@ -151,7 +153,7 @@ def test_clean_notebook_is_untouched(tmp_path: Path) -> None:
     text = '{"cells": [' + cell + '], "metadata": {}, "nbformat": 4, "nbformat_minor": 2}'
     path = tmp_path / "clean.ipynb"
     path.write_text(text, encoding="utf-8")
-    proc = run("check", "--fix", "clean.ipynb", cwd=tmp_path)
+    proc = invoke("check", "--fix", "clean.ipynb", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout == "All checks passed.\n"
     assert path.read_text(encoding="utf-8") == text
 
@@ -160,7 +162,7 @@ def test_string_source_is_fixed_as_a_string(tmp_path: Path) -> None:
     nb = notebook(code())
     nb["cells"][0]["source"] = 'import wandb\nwandb.log({"user_email": e})'
     path = save(tmp_path / "s.ipynb", nb)
-    assert run("check", "--fix", "s.ipynb", cwd=tmp_path).returncode == 0
+    assert invoke("check", "--fix", "s.ipynb", cwd=tmp_path).returncode == 0
     source = json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"]
     assert isinstance(source, str) and "logmask.mask(e)" in source
 
@@ -175,7 +177,7 @@ def test_cells_share_one_module(tmp_path: Path) -> None:
         code('mlflow.log_param("patient_name", name)  # noqa: PII101\n'),
     )
     save(tmp_path / "m.ipynb", nb)
-    findings = run_json("m.ipynb", cwd=tmp_path)
+    findings = invoke_json("m.ipynb", cwd=tmp_path)
     assert [(f["cell"], f["line"], f["code"]) for f in findings] == [(4, 1, "PII101")]
 
 
@@ -187,13 +189,13 @@ def test_cell_magics_that_are_not_python_are_skipped(tmp_path: Path) -> None:
         code("wandb.log?\n", "wandb.init??\n", "ls = !ls\n", "%load_ext autoreload\n"),
     )
     save(tmp_path / "m.ipynb", nb)
-    proc = run("check", "m.ipynb", cwd=tmp_path)
+    proc = invoke("check", "m.ipynb", cwd=tmp_path)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "All checks passed.\n", "")
 
 
 def test_syntax_error_names_the_cell(tmp_path: Path) -> None:
     save(tmp_path / "bad.ipynb", notebook(code("import wandb\n"), code("x = (\n", "y = 2\n")))
-    proc = run("check", "bad.ipynb", cwd=tmp_path)
+    proc = invoke("check", "bad.ipynb", cwd=tmp_path)
     assert proc.returncode == 2
     assert "bad.ipynb: syntax error at cell 2, line" in proc.stderr
 
@@ -210,7 +212,7 @@ def test_syntax_error_names_the_cell(tmp_path: Path) -> None:
 def test_unreadable_notebooks_are_errors(tmp_path: Path, text: str | bytes, message: str) -> None:
     path = tmp_path / "x.ipynb"
     path.write_bytes(text if isinstance(text, bytes) else text.encode())
-    proc = run("check", "x.ipynb", cwd=tmp_path)
+    proc = invoke("check", "x.ipynb", cwd=tmp_path)
     assert proc.returncode == 2
     assert message in proc.stderr
 
@@ -218,14 +220,14 @@ def test_unreadable_notebooks_are_errors(tmp_path: Path, text: str | bytes, mess
 def test_other_kernels_are_skipped(tmp_path: Path) -> None:
     nb = notebook(code("library(wandb)\n", "wandb.log(list(email = e))\n"), language="R")
     save(tmp_path / "r.ipynb", nb)
-    assert run("check", "r.ipynb", cwd=tmp_path).returncode == 0
+    assert invoke("check", "r.ipynb", cwd=tmp_path).returncode == 0
 
 
 def test_folders_include_notebooks_and_diff_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "nbs").mkdir()
     path = save(tmp_path / "nbs" / "train.ipynb", TRAINING)
     before = path.read_bytes()
-    proc = run("check", "--diff", ".", cwd=tmp_path)
+    proc = invoke("check", "--diff", ".", cwd=tmp_path)
     assert proc.returncode == 1
     assert '+    "run.log({\\"user_email\\": logmask.mask(email)' in proc.stdout
     assert path.read_bytes() == before
@@ -233,7 +235,7 @@ def test_folders_include_notebooks_and_diff_writes_nothing(tmp_path: Path) -> No
 
 def test_stdin_notebook(tmp_path: Path) -> None:
     text = json.dumps(TRAINING, indent=1)
-    proc = run(
+    proc = invoke(
         "check", "-", "--stdin-filename", "nb.ipynb", "--format", "json", cwd=tmp_path, stdin=text
     )
     assert proc.returncode == 1
@@ -242,7 +244,7 @@ def test_stdin_notebook(tmp_path: Path) -> None:
 
 def test_sarif_names_the_cell(tmp_path: Path) -> None:
     save(tmp_path / "train.ipynb", TRAINING)
-    proc = run("check", "--format", "sarif", "train.ipynb", cwd=tmp_path)
+    proc = invoke("check", "--format", "sarif", "train.ipynb", cwd=tmp_path)
     log = json.loads(proc.stdout)
     schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema).validate(log)
@@ -254,7 +256,7 @@ def test_sarif_names_the_cell(tmp_path: Path) -> None:
 
 def test_github_annotations_point_at_the_cell(tmp_path: Path) -> None:
     path = save(tmp_path / "train.ipynb", TRAINING)
-    proc = run("check", "--format", "github", "train.ipynb", cwd=tmp_path)
+    proc = invoke("check", "--format", "github", "train.ipynb", cwd=tmp_path)
     first = proc.stdout.splitlines()[0]
     lines = path.read_text(encoding="utf-8").splitlines()
     start = next(i for i, text in enumerate(lines, 1) if '"!pip install -q wandb' in text)
@@ -272,7 +274,7 @@ def test_exports_through_the_cli(tmp_path: Path) -> None:
     )
     path = tmp_path / "export.py"
     path.write_text(text, encoding="utf-8")
-    proc = run("check", "--fix", "export.py", cwd=tmp_path)
+    proc = invoke("check", "--fix", "export.py", cwd=tmp_path)
     assert (proc.returncode, proc.stdout) == (0, "Found 1 finding (1 fixed, 0 remaining).\n")
     assert path.read_text(encoding="utf-8") == text.replace(
         "import wandb\n", "import logmask\nimport wandb\n"

@@ -11,7 +11,8 @@ import pytest
 import tomllib
 
 from logmask.linter.config import parse_config
-from tests.integrations.conftest import REPO, run
+from tests.inprocess import invoke
+from tests.integrations.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
@@ -63,10 +64,10 @@ def test_tracker_example_is_flagged(tmp_path: Path, tracker: str) -> None:
     ]
     assert expected, "each example marks what is reported"
     (tmp_path / "train.py").write_text(python, encoding="utf-8")
-    proc = run("check", "--format", "json", "train.py", cwd=tmp_path)
+    proc = invoke("check", "--format", "json", "train.py", cwd=tmp_path)
     assert json.loads(proc.stdout) == [], "without the config the tracker is unknown"
     (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
-    proc = run("check", "--format", "json", "train.py", cwd=tmp_path)
+    proc = invoke("check", "--format", "json", "train.py", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert [(f["line"], f["code"]) for f in json.loads(proc.stdout)] == expected
 
@@ -109,14 +110,14 @@ def test_github_actions_example_uses_real_options() -> None:
     commands = re.findall(r"run: (logmask check .*)", workflow)
     assert any("--format github" in c for c in commands)
     assert any("--format sarif" in c for c in commands)
-    help_text = run("check", "--help").stdout
+    help_text = invoke("check", "--help").stdout
     for command in commands:
         for option in re.findall(r"(--[\w-]+)", command):
             assert option in help_text, option
 
 
 def test_documented_options_exist() -> None:
-    help_text = run("check", "--help").stdout
+    help_text = invoke("check", "--help").stdout
     table = section("Checking")
     for option in set(re.findall(r"`(--[\w-]+)", table)):
         assert option in help_text, option
@@ -130,21 +131,21 @@ def test_quick_start_shows_the_real_default_output() -> None:
     """The `full` report in the README is what `logmask check examples/` prints on a terminal."""
     part = section("Quick start")
     (shown,) = blocks(part, "text")
-    proc = run("check", "--output-format", "full", "--no-cache", "examples/", cwd=REPO)
+    proc = invoke("check", "--output-format", "full", "--no-cache", "examples/", cwd=REPO)
     assert proc.returncode == 1
     assert proc.stdout == shown
 
 
 def test_concise_example_lines_are_real() -> None:
     (example,) = blocks(section("Checking"), "text")
-    proc = run("check", "--output-format", "concise", "--no-cache", "examples/", cwd=REPO)
+    proc = invoke("check", "--output-format", "concise", "--no-cache", "examples/", cwd=REPO)
     for line in example.splitlines():
         if line != "...":
             assert line in proc.stdout.splitlines(), line
 
 
 def test_every_check_option_is_documented() -> None:
-    help_text = run("check", "--help").stdout
+    help_text = invoke("check", "--help").stdout
     documented = set(re.findall(r"`(--[\w-]+)", section("Checking")))
     for option in set(re.findall(r"(?<![\w-])(--[a-z][\w-]+)", help_text)) - {"--help"}:
         assert option in documented, option
@@ -154,12 +155,12 @@ def test_subcommands_in_the_readme_exist() -> None:
     commands = set(re.findall(r"^logmask (\w+)", "\n".join(blocks(README, "sh")), re.MULTILINE))
     assert {"check", "rules", "explain", "baseline", "clean"} <= commands
     for command in commands:
-        assert run(command, "--help").returncode == 0, command
+        assert invoke(command, "--help").returncode == 0, command
 
 
 def test_gitlab_example_uses_real_options() -> None:
     (ci,) = blocks(section("CI: GitLab Code Quality and JUnit", level="###"), "yaml")
-    help_text = run("check", "--help").stdout
+    help_text = invoke("check", "--help").stdout
     for command in re.findall(r"- (logmask check .*)", ci):
         for option in re.findall(r"(--[\w-]+)", command):
             assert option in help_text, option

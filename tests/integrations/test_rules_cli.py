@@ -1,4 +1,5 @@
-"""`logmask rules` and `logmask explain CODE`, run as the real command."""
+"""`logmask rules` and `logmask explain CODE`, run in-process (the console script as
+the real command)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from logmask.rules import RULES
+from tests.inprocess import invoke
 from tests.integrations.conftest import run
 
 
 def test_rules_lists_code_name_default_and_fix_safety() -> None:
-    proc = run("rules")
+    proc = invoke("rules")
     assert proc.returncode == 0
     header, *rows = proc.stdout.splitlines()
     assert header.split() == ["code", "default", "fix", "name:", "summary"]
@@ -31,7 +33,7 @@ def test_rules_lists_code_name_default_and_fix_safety() -> None:
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_explain_prints_the_docs_with_examples(code: str) -> None:
     doc = RULES[code]
-    proc = run("explain", code.lower())
+    proc = invoke("explain", code.lower())
     assert proc.returncode == 0
     out = proc.stdout
     assert out.startswith(f"{code} {doc.name} (")
@@ -44,7 +46,7 @@ def test_explain_prints_the_docs_with_examples(code: str) -> None:
 
 
 def test_explain_unknown_code_is_exit_2() -> None:
-    proc = run("explain", "PII999")
+    proc = invoke("explain", "PII999")
     assert proc.returncode == 2
     assert "unknown rule 'PII999'" in proc.stderr
 

@@ -1,4 +1,4 @@
-"""`[tool.logmask]`: every key reaches the rules (end to end through the CLI), and a bad
+"""`[tool.logmask]`: every key reaches the rules (end to end through the CLI, in-process), and a bad
 key or type is an exit-2 error that names it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from logmask.linter.config import Config, ConfigError, find_pyproject, load_config, parse_config
-from tests.integrations.conftest import run
+from tests.inprocess import invoke
 
 LEAKS = """\
 import wandb
@@ -36,7 +36,7 @@ def project(tmp_path: Path, config: str, files: dict[str, str]) -> Path:
 
 
 def found(folder: Path, *args: str) -> list[tuple[str, int, str]]:
-    proc = run("check", "--format", "json", *args, cwd=folder)
+    proc = invoke("check", "--format", "json", *args, cwd=folder)
     assert proc.returncode in (0, 1), proc.stderr
     return [(Path(f["path"]).as_posix(), f["line"], f["code"]) for f in json.loads(proc.stdout)]
 
@@ -137,7 +137,6 @@ def test_key_reaches_the_rules(
     assert sorted(found(folder, ".")) == sorted(expected)
 
 
-@pytest.mark.slow
 def test_keys_without_config_differ(tmp_path: Path) -> None:
     """Each case above changes the outcome: without the key the findings are different."""
     for key, _, files, expected in CASES[1:]:
@@ -153,7 +152,7 @@ def test_masker_is_used_by_fixes(tmp_path: Path) -> None:
         'masker = "myproj.privacy.pseudonymise"',
         {"a.py": 'import wandb\nwandb.log({"user_email": e})\n'},
     )
-    assert run("check", "--fix", "a.py", cwd=folder).returncode == 0
+    assert invoke("check", "--fix", "a.py", cwd=folder).returncode == 0
     text = (folder / "a.py").read_text()
     assert "from myproj.privacy import pseudonymise" in text
     assert 'wandb.log({"user_email": pseudonymise(e)})' in text
@@ -222,7 +221,7 @@ BAD = [
 @pytest.mark.parametrize(("config", "message"), BAD, ids=[b[0] for b in BAD])
 def test_bad_config_is_exit_2_naming_the_key(tmp_path: Path, config: str, message: str) -> None:
     folder = project(tmp_path, config + "\n", {"a.py": LEAKS})
-    proc = run("check", "a.py", cwd=folder)
+    proc = invoke("check", "a.py", cwd=folder)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert message in proc.stderr, proc.stderr

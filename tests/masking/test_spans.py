@@ -124,9 +124,13 @@ def test_is_a_valid_mlflow_span_processor() -> None:
 
 
 @pytest.fixture
-def mlflow_tracing(tmp_path: Path) -> Iterator[Any]:
-    """A local sqlite tracking store with redact_span configured; both restored afterwards."""
+def mlflow_tracing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A local sqlite tracking store with redact_span configured; both restored afterwards.
+
+    Run from `tmp_path`: the store's default artifact root (`./mlruns`, where traces are
+    written) is then the test's folder, not the working copy."""
     mlflow = pytest.importorskip("mlflow")
+    monkeypatch.chdir(tmp_path)
     from mlflow.tracing.config import get_config
 
     previous_uri = mlflow.get_tracking_uri()

@@ -301,5 +301,11 @@ ADVERSARIAL = {
 def test_adversarial_input_takes_linear_time(unit: str) -> None:
     small = unit * (25_000 // len(unit))
     large = unit * (100_000 // len(unit))  # 100k characters
-    ratio = _cpu_seconds(redact_text, large) / max(_cpu_seconds(redact_text, small), 1e-3)
+
+    def growth() -> float:
+        return _cpu_seconds(redact_text, large) / max(_cpu_seconds(redact_text, small), 1e-3)
+
+    ratio = growth()
+    if ratio >= 8:  # a busy shared machine can skew one measurement; quadratic time fails twice
+        ratio = min(ratio, growth())
     assert ratio < 8, f"4x the input took {ratio:.1f}x the time (quadratic would be 16x)"

@@ -1,4 +1,4 @@
-"""Odd files through the real CLI: one clear line each, nothing else affected, exit 2.
+"""Odd files through the CLI (in-process): one clear line each, nothing else affected, exit 2.
 
 Every case is checked beside `leak.py`, which must still be reported.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from logmask.cli import main
+from tests.inprocess import invoke
 
 LEAK = b'import wandb\nwandb.log({"user_email": e})\n'
 LEAK_LINE = "leak.py:2:12: PII101"
@@ -84,13 +84,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "logmask", "check", "--no-cache", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return invoke("check", "--no-cache", *args, cwd=cwd)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -1,8 +1,8 @@
 """`--fix` on a tree that changes while it is checked: the user's work is never lost.
 
-The main test is a real `logmask check --fix` process paused (by a wrapper
-that holds it between reading the files and writing the fixes) while the test
-edits, deletes and renames files.
+The main test edits, deletes and renames files in the middle of a
+`logmask check --fix` run (in-process): between reading and checking the files
+and writing the fixes.
 """
 
 from __future__ import annotations
@@ -17,60 +17,38 @@ import pytest
 from click.testing import CliRunner
 
 from logmask.cli import main
-from logmask.linter import text
+from logmask.linter import runner, text
 from logmask.linter.text import NotWritten, remove_stale_temps, write_fixed
+from tests.inprocess import invoke
 
 LEAK = b'import wandb\nwandb.log({"user_email": e})\n'
 FIXED = b'import logmask\nimport wandb\nwandb.log({"user_email": logmask.mask(e)})\n'
 
-# The CLI, paused after every file was read and checked and before any fix is written.
-PAUSED_CLI = """
-import os, sys, time
-from logmask.linter import runner
-real = runner.check_files
-def paused(*args, **kwargs):
-    results = real(*args, **kwargs)
-    open("READY", "w").close()
-    deadline = time.monotonic() + 60
-    while not os.path.exists("GO") and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return results
-runner.check_files = paused
-from logmask.cli import main
-main(["check", "--no-cache", "--fix", *sys.argv[1:]])
-"""
-
-
-def wait_for(path: Path, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while not path.exists():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the run never reached its pause"
-        time.sleep(0.02)
-
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_files_edited_deleted_and_renamed_during_a_fix_run(tmp_path: Path, jobs: str) -> None:
+def test_files_edited_deleted_and_renamed_during_a_fix_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
     src = tmp_path / "src"
     src.mkdir()
     for name in ("edited.py", "deleted.py", "renamed.py", "kept.py"):
         (src / name).write_bytes(LEAK)
-    process = subprocess.Popen(
-        [sys.executable, "-c", PAUSED_CLI, "-j", jobs, "src"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    wait_for(tmp_path / "READY", process)
     edited = LEAK + b"print('the user typed this while logmask ran')\n"
-    (src / "edited.py").write_bytes(edited)
-    (src / "deleted.py").unlink()
-    (src / "renamed.py").rename(src / "moved.py")
-    (tmp_path / "GO").touch()
-    out, err = process.communicate(timeout=120)
+    check_files = runner.check_files
 
-    assert process.returncode == 2, out + err
+    def checked_then_changed(*args: object, **kwargs: object) -> object:
+        """Every file read and checked, no fix written yet: the user edits meanwhile."""
+        results = check_files(*args, **kwargs)  # type: ignore[arg-type]
+        (src / "edited.py").write_bytes(edited)
+        (src / "deleted.py").unlink()
+        (src / "renamed.py").rename(src / "moved.py")
+        return results
+
+    monkeypatch.setattr(runner, "check_files", checked_then_changed)
+    proc = invoke("check", "--no-cache", "--fix", "-j", jobs, "src", cwd=tmp_path)
+    out, err = proc.stdout, proc.stderr
+
+    assert proc.returncode == 2, out + err
     assert (src / "edited.py").read_bytes() == edited  # the edit is kept, not fixed
     assert not (src / "deleted.py").exists()  # never recreated
     assert not (src / "renamed.py").exists()

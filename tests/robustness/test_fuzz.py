@@ -6,17 +6,18 @@ the file. A syntax error is a fine answer; an internal error (PII901) or an
 exception is not. The default run is short; a longer one:
 
     LOGMASK_FUZZ_EXAMPLES=5000 python -m pytest tests/robustness/test_fuzz.py -s
+
+hypothesis and hypothesmith are imported (and the grammar built) when a test
+runs, not when the module is collected: the fast tier collects it too.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
-import hypothesmith
 import libcst as cst
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from logmask.linter.config import Config
 from logmask.linter.engine import Linter
@@ -29,12 +30,6 @@ SINKS = (
     "mlflow.log_param('customer_ssn', ({0}))",
     "mlflow.log_table(data=({0}), artifact_file='t.json')",
     "wandb.Table(dataframe=({0}))",
-)
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
 )
 LINTER = Linter(Config(select=("ALL",)))
 RAN = {"grammar": 0, "node": 0}
@@ -68,20 +63,45 @@ def assert_no_internal_error(source: str) -> None:
         assert not internal, (internal, text)
 
 
-@pytest.mark.slow
-@FUZZ
-@given(hypothesmith.from_grammar())
-def test_programs_from_the_grammar(source: str) -> None:
-    RAN["grammar"] += 1
-    assert_no_internal_error(source)
+def fuzz(max_examples: int) -> Any:
+    """hypothesis's settings for these runs: no deadline, no example database."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 @pytest.mark.slow
-@settings(FUZZ, max_examples=max(10, EXAMPLES // 5))
-@given(hypothesmith.from_node(), st.sampled_from(SINKS))
-def test_programs_from_libcst_nodes(source: str, sink: str) -> None:
-    RAN["node"] += 1
-    assert_no_internal_error(source + "\n" + sink.format("0") + "\n")
+def test_programs_from_the_grammar() -> None:
+    import hypothesmith
+    from hypothesis import given
+
+    @fuzz(EXAMPLES)
+    @given(hypothesmith.from_grammar())
+    def check(source: str) -> None:
+        RAN["grammar"] += 1
+        assert_no_internal_error(source)
+
+    check()
+
+
+@pytest.mark.slow
+def test_programs_from_libcst_nodes() -> None:
+    import hypothesmith
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @fuzz(max(10, EXAMPLES // 5))
+    @given(hypothesmith.from_node(), st.sampled_from(SINKS))
+    def check(source: str, sink: str) -> None:
+        RAN["node"] += 1
+        assert_no_internal_error(source + "\n" + sink.format("0") + "\n")
+
+    check()
 
 
 def teardown_module() -> None:

@@ -1,26 +1,32 @@
 """One file never takes the run down: LibCST's limits, crashing and hanging workers, stdin.
 
 Files that crashed or hung LibCST before the complexity screen are checked
-for real. What still could crash is simulated by a wrapper around the CLI
-that makes the LibCST pass die, hang or exhaust memory on marked files; the
-workers are forked from it, so they inherit the hostile pass.
+for real. What still could crash is simulated by a LibCST pass that dies, hangs
+or exhausts memory on marked files, put in place of the real one in the test
+process (the CLI runs in-process; its workers are forked from it, so they
+inherit the hostile pass) or, to kill the main process, in a wrapper around the
+real command.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from logmask.linter import prefilter
+from logmask.linter import libcst_pass, prefilter
 from logmask.linter.engine import Linter
 from logmask.linter.prefilter import MAX_BRACKETS, MAX_DEPTH, MAX_TOKENS, CandidateFilter
 from logmask.rules.trackers import TrackerModel
+from tests.inprocess import invoke
 
 LEAK = b'import wandb\nwandb.log({"user_email": e})\n'
 HEADER = "import wandb\n"
@@ -48,14 +54,8 @@ HOSTILE = {
 }
 
 
-def run(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "logmask", "check", "--no-cache", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        timeout=300,
-    )
+def run(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return invoke("check", "--no-cache", *args, cwd=cwd, stdin=stdin)
 
 
 def cores(folder: Path) -> list[str]:
@@ -69,7 +69,7 @@ def test_a_tree_with_files_that_crashed_libcst(tmp_path: Path, jobs: str) -> Non
     (tmp_path / "leak.py").write_bytes(LEAK)
     (tmp_path / "other.py").write_bytes(LEAK.replace(b"user_email", b"customer_phone"))
     proc = run(tmp_path, "-j", jobs, ".")
-    out, err = proc.stdout.decode(), proc.stderr.decode()
+    out, err = proc.stdout, proc.stderr
     assert proc.returncode == 2, (proc.returncode, out, err)
     assert "./leak.py:2:12: PII101" in out and "./other.py:2:12: PII101" in out
     errors = sorted(line for line in err.splitlines() if line.startswith("logmask: error:"))
@@ -87,14 +87,14 @@ def test_a_tree_with_files_that_crashed_libcst(tmp_path: Path, jobs: str) -> Non
 def test_stdin_fix_of_a_file_it_cannot_check_prints_it_unchanged(tmp_path: Path) -> None:
     source = HOSTILE["plus_chain.py"].encode()
     proc = run(tmp_path, "--fix", "-", "--stdin-filename", "x.py", stdin=source)
-    assert proc.stdout == source
+    assert proc.stdout.encode() == source
     assert proc.returncode == 2
-    assert proc.stderr.decode().splitlines()[-1].startswith("logmask: error: x.py: too complex")
+    assert proc.stderr.splitlines()[-1].startswith("logmask: error: x.py: too complex")
 
 
 # ------------------------------------------------------------------ simulated crashes
-HOSTILE_PASS = """
-import os, signal, sys, time
+HOSTILE_CHECK = """
+import os, signal, time
 from logmask.linter import libcst_pass
 real = libcst_pass.check_module
 def hostile(linter, data, result, *rest):
@@ -109,22 +109,33 @@ def hostile(linter, data, result, *rest):
     if b"GREEDY" in data:
         bytearray(16 * 2**30)
     return real(linter, data, result, *rest)
+"""
+# The real command with the hostile pass.
+HOSTILE_PASS = (
+    HOSTILE_CHECK
+    + """
+import sys
 libcst_pass.check_module = hostile
 from logmask.cli import main
 main(["check", "--no-cache", *sys.argv[1:]])
 """
+)
 
 
-def hostile_run(
-    cwd: Path, *args: str, stdin: bytes | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-c", HOSTILE_PASS, *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        timeout=300,
-    )
+@pytest.fixture
+def hostile_run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`logmask check --no-cache ARGS` in-process, with the hostile pass in place."""
+    namespace: dict[str, Any] = {}
+    exec(HOSTILE_CHECK, namespace)
+    dying = namespace["hostile"]
+
+    def hostile(linter: Linter, data: bytes, *rest: object) -> object:
+        if b"CRASH" in data or b"ABORT" in data:
+            faulthandler.disable()  # pytest's, inherited by the worker: no real run has it
+        return dying(linter, data, *rest)
+
+    monkeypatch.setattr(libcst_pass, "check_module", hostile)
+    return run
 
 
 def marked(marker: str) -> bytes:
@@ -147,7 +158,11 @@ def marked(marker: str) -> bytes:
     ],
 )
 def test_a_worker_that_dies_or_hangs_costs_one_line(
-    tmp_path: Path, marker: str, line: str, args: tuple[str, ...]
+    hostile_run: Callable[..., subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+    marker: str,
+    line: str,
+    args: tuple[str, ...],
 ) -> None:
     for i in range(12):  # enough files for two workers
         (tmp_path / f"f{i:02}.py").write_bytes(LEAK)
@@ -155,7 +170,7 @@ def test_a_worker_that_dies_or_hangs_costs_one_line(
     bad.write_bytes(marked(marker))
     started = time.monotonic()
     proc = hostile_run(tmp_path, "-j", "2", "--timeout", "10", *args, ".")
-    out, err = proc.stdout.decode(), proc.stderr.decode()
+    out, err = proc.stdout, proc.stderr
     assert proc.returncode == 2, (out, err)
     assert err.splitlines()[-1] == f"logmask: error: ./bad.py: {line}"
     assert [ln for ln in err.splitlines() if ln.startswith("logmask: error")] == [
@@ -171,11 +186,13 @@ def test_a_worker_that_dies_or_hangs_costs_one_line(
     assert time.monotonic() - started < 120
 
 
-def test_stdin_that_kills_its_worker_is_printed_unchanged(tmp_path: Path) -> None:
+def test_stdin_that_kills_its_worker_is_printed_unchanged(
+    hostile_run: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
     source = marked("CRASH")
     proc = hostile_run(tmp_path, "--fix", "-", "--stdin-filename", "x.py", stdin=source)
-    assert proc.stdout == source
-    assert proc.stderr.decode().splitlines()[-1] == (
+    assert proc.stdout.encode() == source
+    assert proc.stderr.splitlines()[-1] == (
         "logmask: error: x.py: the parser crashed on this file (SIGSEGV); not checked"
     )
 

@@ -6,15 +6,14 @@ a report or the cache.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from logmask.findings import Edit, Fix
 from logmask.linter.redaction import redact_display, shown_fix
+from tests.inprocess import invoke
 
 SOURCE = """import wandb
 
@@ -26,15 +25,8 @@ RAW = ["123-45-6789", "ann.lee@corp.example", "4111 1111 1111 1111"]
 
 
 def run(cwd: Path, *args: str, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LOGMASK_CACHE_DIR": str(cache)} if cache else None
-    return subprocess.run(
-        [sys.executable, "-m", "logmask", "check", "--select", "ALL", "-j", "1", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    env = {"LOGMASK_CACHE_DIR": str(cache)} if cache else None
+    return invoke("check", "--select", "ALL", "-j", "1", *args, cwd=cwd, env=env)
 
 
 @pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])

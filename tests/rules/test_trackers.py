@@ -440,7 +440,7 @@ def test_configured_tracker_end_to_end_through_the_cli(tmp_path: Path) -> None:
     """pyproject.toml alone teaches logmask a tracing tracker: check, fix, check again."""
     import json
 
-    from tests.integrations.conftest import run
+    from tests.inprocess import invoke as run
 
     (tmp_path / "pyproject.toml").write_text(
         textwrap.dedent(
