@@ -57,10 +57,10 @@ from logmask.evidence.vocabulary import (
     TRANSPARENT_SUFFIXES,
     UNIQUE_WORDS,
     WEAK_PERSON_NOUNS,
-    Confidence,
     Term,
     plural,
 )
+from logmask.findings import Confidence
 
 __all__ = [
     "Confidence",

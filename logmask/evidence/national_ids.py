@@ -29,7 +29,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from logmask.evidence.vocabulary import Confidence
+    from logmask.findings import Confidence
 
 __all__ = ["ID_KINDS", "ID_SHAPES", "IdKind", "IdShape", "find_national_ids", "named_nearby"]
 

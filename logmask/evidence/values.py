@@ -20,10 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from logmask.evidence.national_ids import ID_KINDS, find_national_ids, named_nearby
 from logmask.evidence.person_names import find_person_names
+from logmask.findings import Confidence
 
 __all__ = [
     "Confidence",
@@ -33,7 +34,6 @@ __all__ = [
     "strongest_value",
 ]
 
-Confidence = Literal["high", "medium", "low"]
 
 _CONFIDENCE_RANK: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
 

@@ -14,9 +14,9 @@ only irregular plurals are listed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Confidence = Literal["high", "medium", "low"]
+from logmask.findings import Confidence
+
 HIGH: Confidence = "high"
 MEDIUM: Confidence = "medium"
 LOW: Confidence = "low"

@@ -115,9 +115,8 @@ class ProjectIndex:
         self._resolved: dict[tuple[str, str, int], Path | None] = {}
         self._nodes: dict[Path, ImportNode] = {}
         self._may_reach: dict[tuple[Path, int], bool] = {}
-        self.words = ReachWords(
-            self._node, self.facts, self.resolve, self._names_read
-        )  # the parse gate
+        # The parse gate: which names of a module may reach a tracker (bytes first).
+        self.words = ReachWords(self._node, self.facts, self.bound_module, self._names_read)
         # Modules consulted while checking the current file (they key its cached result).
         self._consulted: list[set[tuple[str, str]]] = []
         # Per project folder: each file's project imports, and which files run an evaluation.
@@ -426,15 +425,23 @@ class ProjectIndex:
         return _names_used(found) & frozenset(facts.imports)
 
     def _import_reaches(self, path: Path, bound: tuple[str, int, str | None], depth: int) -> bool:
+        found = self.bound_module(path, bound)
+        return found is not None and self.name_reaches(found[0], found[1], depth + 1)
+
+    def bound_module(
+        self, path: Path, bound: tuple[str, int, str | None]
+    ) -> tuple[Path, str | None] | None:
+        """Where an import binding of `path` leads: (the module, the name in it; None for
+        the module itself: `from app import tracking` binds a submodule)."""
         module, level, name = bound
         target = self.resolve(path, module, level)
         if target is None:
-            return False
+            return None
         if name is not None:
             inner = self.resolve(path, f"{module}.{name}" if module else name, level)
             if inner is not None and inner != target:
-                return self.name_reaches(inner, None, depth + 1)
-        return self.name_reaches(target, name, depth + 1)
+                return inner, None
+        return target, name
 
     # ------------------------------------------------ libraries and importers
     def imports_library(

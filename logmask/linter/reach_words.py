@@ -70,12 +70,12 @@ class ReachWords:
         self,
         node: Callable[[Path], ImportNode],
         facts: Callable[[Path], ModuleFacts | None],
-        resolve: Callable[[Path, str, int], Path | None],
+        bound_module: Callable[[Path, tuple[str, int, str | None]], tuple[Path, str | None] | None],
         names_read: Callable[[Path, str, ModuleFacts], frozenset[str]],
     ) -> None:
         self.node = node
         self.facts = facts
-        self.resolve = resolve
+        self.bound_module = bound_module
         self.names_read = names_read  # the imported names a definition reads (`ast` walk)
         self._words: dict[Path, Words] = {}
 
@@ -166,16 +166,11 @@ class ReachWords:
 
     def _bound_may_reach(self, path: Path, bound: tuple[str, int, str | None]) -> bool:
         """Mirrors `ProjectIndex._import_reaches`, on the words settled so far."""
-        module, level, name = bound
-        target = self.resolve(path, module, level)
-        if target is None:
+        found = self.bound_module(path, bound)
+        if found is None:
             return False
-        if name is not None:
-            inner = self.resolve(path, f"{module}.{name}" if module else name, level)
-            if inner is not None and inner != target:
-                return self._known(inner).module
-            return name in self._known(target).names
-        return self._known(target).module
+        words = self._known(found[0])
+        return words.module if found[1] is None else found[1] in words.names
 
     def _known(self, path: Path) -> Words:
         """Settled or in the component being settled; a module the bytes missed: anything."""
