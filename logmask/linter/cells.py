@@ -20,9 +20,11 @@ import ast
 import difflib
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from logmask.linter.fixloop import Checked, fix_loop
 from logmask.linter.text import split_lines
 
 if TYPE_CHECKING:
@@ -269,3 +271,31 @@ class PythonOnly:
 
     def check_source(self, data: bytes, path: str) -> FileResult:
         return self.linter.check_python(data, path)
+
+
+def fix_cells(
+    linter: Linter,
+    result: FileResult,
+    joined: str,
+    patch: Callable[[str], str],
+    recheck: Callable[[Linter, bytes, str], FileResult],
+    unsafe: bool,
+) -> Checked:
+    """Fix the joined code of a notebook or export, put it back with `patch`, check again.
+
+    `result` is the file's result and carries its bytes; a byte-order mark is kept.
+    """
+    original = result.source
+    if original is None:
+        return Checked(result)
+    inner = linter.check_python(joined.encode("utf-8"), result.path)
+    fixed = fix_loop(PythonOnly(linter), inner, unsafe)
+    if fixed.fixed is None:
+        return Checked(result)
+    data = patch(fixed.fixed.decode("utf-8")).encode("utf-8")
+    if original.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    if data == original:
+        return Checked(result)
+    final = recheck(linter, data, result.path)
+    return Checked(final, original, data, fixed.applied, before=list(result.findings))

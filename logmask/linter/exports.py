@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from logmask.linter.cells import JoinedCells, PythonOnly, ipython_lines
+from logmask.linter.cells import JoinedCells, PythonOnly, fix_cells, ipython_lines
 from logmask.linter.fixloop import Checked, fix_loop
 from logmask.linter.text import split_lines
 
@@ -118,14 +118,4 @@ def fix_export(linter: Linter, result: FileResult, unsafe: bool) -> Checked:
     export = Export(text) if text is not None else None
     if original is None or export is None or export.joined is None:
         return fix_loop(PythonOnly(linter), result, unsafe)
-    inner = linter.check_python(export.source.encode("utf-8"), result.path)
-    fixed = fix_loop(PythonOnly(linter), inner, unsafe)
-    if fixed.fixed is None:
-        return Checked(result)
-    data = export.patch(fixed.fixed.decode("utf-8")).encode("utf-8")
-    if original.startswith(b"\xef\xbb\xbf"):
-        data = b"\xef\xbb\xbf" + data
-    if data == original:
-        return Checked(result)
-    final = check_export(linter, data, result.path)
-    return Checked(final, original, data, fixed.applied, before=list(result.findings))
+    return fix_cells(linter, result, export.source, export.patch, check_export, unsafe)

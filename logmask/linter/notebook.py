@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from logmask.findings import Edit, FileError, Finding, Fix
-from logmask.linter.cells import JoinedCells, PythonOnly, ipython_lines
-from logmask.linter.fixloop import Checked, fix_loop
+from logmask.linter.cells import JoinedCells, fix_cells, ipython_lines
+from logmask.linter.fixloop import Checked
 from logmask.linter.results import FileResult
 from logmask.linter.results import PythonChecker as Linter
 
@@ -289,22 +289,10 @@ def check_notebook(linter: Linter, data: bytes, path: str) -> FileResult:
 
 def fix_notebook(linter: Linter, result: FileResult, unsafe: bool) -> Checked:
     """Run the fix loop on the code cells and write back only the cells it changed."""
-    original = result.source
-    if original is None:
+    if result.source is None:
         return Checked(result)
     try:
-        notebook = Notebook.parse(original)
+        notebook = Notebook.parse(result.source)
     except NotebookError:
         return Checked(result)
-    inner = linter.check_python(notebook.source.encode("utf-8"), result.path)
-    fixed = fix_loop(PythonOnly(linter), inner, unsafe)
-    if fixed.fixed is None:
-        return Checked(result)
-    text = notebook.patch(fixed.fixed.decode("utf-8"))
-    data = text.encode("utf-8")
-    if original.startswith(b"\xef\xbb\xbf"):
-        data = b"\xef\xbb\xbf" + data
-    if data == original:
-        return Checked(result)
-    final = check_notebook(linter, data, result.path)
-    return Checked(final, original, data, fixed.applied, before=list(result.findings))
+    return fix_cells(linter, result, notebook.source, notebook.patch, check_notebook, unsafe)
