@@ -17,7 +17,8 @@ Two questions are answered here:
 - `reaches_tracker`: does a file that names no tracker still need checking,
   because a name it imports from the project reaches one (`from app.tracking
   import log_table`)? Answered with the stdlib `ast`, name by name through
-  re-exports, so that a big project's files do not all become candidates.
+  re-exports, so that a big project's files do not all become candidates; only
+  modules that `reach_words` cannot rule out from the bytes are parsed.
 """
 
 from __future__ import annotations
