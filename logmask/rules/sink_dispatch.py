@@ -132,16 +132,15 @@ class SinkDispatch:
             value = row.value
             if value.masked or value.numeric or value.is_tabular or value.media:
                 continue
-            for rule in self.walk.rules:
-                emitted = (
-                    rule.on_item(
-                        LoggedItem(
-                            item.sink, "item", value, row.value_node, key=row.key, via=item.via
-                        ),
-                        self.walk.ctx,
-                    )
-                    or emitted
-                )
+            cell = LoggedItem(item.sink, "item", value, row.value_node, key=row.key, via=item.via)
+            emitted = self.report(cell) or emitted
+        return emitted
+
+    def report(self, item: LoggedItem) -> bool:
+        """Hand `item` to every rule; did one of them report it?"""
+        emitted = False
+        for rule in self.walk.rules:
+            emitted = rule.on_item(item, self.walk.ctx) or emitted
         return emitted
 
     def dispatch(self, item: LoggedItem, expand: bool = False) -> None:
@@ -167,9 +166,7 @@ class SinkDispatch:
                     )
                 )
             return
-        emitted = False
-        for rule in self.walk.rules:
-            emitted = rule.on_item(item, self.walk.ctx) or emitted
+        emitted = self.report(item)
         if not emitted and item.value.kind == "table" and item.value.entries:
             emitted = self.dispatch_rows(item)
         function = self.walk.function
