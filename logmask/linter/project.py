@@ -351,17 +351,10 @@ class ProjectIndex:
                     if target is not None and self.name_reaches(target, None, 0):
                         return True
                 continue
-            level = len(dots)
             text = module.decode(errors="replace")
-            target = self.resolve(importer, text, level)
-            if target is None:
-                continue
             for name in _imported_names(names):
-                inner = self.resolve(importer, f"{text}.{name}" if text else name, level)
-                if inner is not None and inner != target:
-                    if self.name_reaches(inner, None, 0):
-                        return True
-                elif self.name_reaches(target, name, 0):
+                found = self.bound_module(importer, (text, len(dots), name))
+                if found is not None and self.name_reaches(found[0], found[1], 0):
                     return True
         return False
 
