@@ -62,6 +62,7 @@ class Config:
     root: Path | None = None  # the folder of the config file it came from
     source: Path | None = None  # the config file itself (None: defaults)
     ignore_noqa: bool = False  # `--ignore-noqa`: report suppressed findings too (CLI only)
+    slicing: bool = True  # check a slice of each module first (`linter.slicing`); tests turn it off
 
     def enabled(self, code: str, path: str | None = None) -> bool:
         """ruff-style selection: the most specific matching prefix decides, ignore wins ties."""

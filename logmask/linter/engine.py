@@ -18,6 +18,7 @@ from logmask.linter.prefilter import CandidateFilter
 from logmask.linter.processors import ProcessorIndex
 from logmask.linter.project import FileProject, ProjectIndex
 from logmask.linter.results import FileResult
+from logmask.linter.slicing import slice_for_findings
 from logmask.linter.source import UnreadableFile, check_text, read_source
 from logmask.rules.trackers import TrackerModel, user_rows
 
@@ -133,8 +134,22 @@ class Linter:
             return result
         from logmask.linter.libcst_pass import check_module  # LibCST loads on first use
 
-        check_module(self, data, result, screen.syntax_error)
+        sliced = self.sliced(data, path) if screen.syntax_error is None else None
+        check_module(self, data, result, screen.syntax_error, sliced)
         return result
+
+    def sliced(self, data: bytes, path: str) -> bytes | None:
+        """The module with only the statements that can take part in a finding (`slicing`)."""
+        if not self.config.slicing or self.candidates.imports_dynamically(data):
+            return None  # a tracker bound by a call: no import statement says which names hold it
+        try:
+            tree = self.candidates.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        bound: dict[str, tuple[str, ...] | None] = {**self.candidates.tracker_bindings(tree)}
+        if self.project.reaches_tracker(path, data):
+            bound.update(dict.fromkeys(self.project.project_bindings(Path(path), tree)))
+        return slice_for_findings(data, tree, bound, self.candidates.tracker_use)
 
     def unparsed(self, data: bytes, path: str) -> FileResult:
         """A source that is not parsed: only binary or undecodable text is reported."""

@@ -77,14 +77,22 @@ class GuardedRule(Rule):
 
 
 def check_module(
-    linter: Linter, data: bytes, result: FileResult, syntax_error: str | None = None
+    linter: Linter,
+    data: bytes,
+    result: FileResult,
+    syntax_error: str | None = None,
+    sliced: bytes | None = None,
 ) -> None:
     """Parse `data` and add its tree, findings and errors to `result`.
 
     `syntax_error` is CPython's account of the file when it refused it: LibCST
     still tries (the syntax may be newer than this Python), and if it fails
-    too, CPython's reason and line are the clearer message.
+    too, CPython's reason and line are the clearer message. With `sliced`
+    (`logmask.linter.slicing`), the slice is checked first and the file is
+    done if the slice is clean; else the whole file is checked.
     """
+    if sliced is not None and clean_slice(linter, data, sliced, result.path):
+        return
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as err:
@@ -107,6 +115,19 @@ def check_module(
             result.findings = locate(module, raw, result.path, linter, fixable(module, data))
         return
     result.errors.append(FileError(result.path, problem))
+
+
+def clean_slice(linter: Linter, data: bytes, sliced: bytes, path: str) -> bool:
+    """Does the slice parse and check without a finding, an error or a noqa comment?"""
+    if b"noqa" in data.lower():
+        return False  # unused-noqa findings need the whole file's comments
+    try:
+        module = cst.parse_module(sliced)
+    except Exception:  # whatever the slice does wrong, the whole file is checked
+        return False
+    scratch = FileResult(path)
+    raw = analyse(linter, module, scratch, homonym_senses(data))
+    return not raw and not scratch.errors
 
 
 def undecodable(err: UnicodeDecodeError) -> str:

@@ -39,9 +39,10 @@ import io
 import re
 import tokenize
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from logmask.linter.slicing import Use
 from logmask.rules.trackers import TrackerModel
 
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -238,6 +239,19 @@ class CandidateFilter:
         self.trace_decorators = frozenset(
             a for a in sinks.apis() if sinks.canonical(a) in sinks.trace_decorators
         )
+        self.auto_tracing = frozenset(
+            a for a in sinks.apis() if sinks.canonical(a) in sinks.auto_tracing
+        )
+        self._exact = frozenset(".".join(p) for p in self.patterns if "*" not in p)
+        self._uses: dict[tuple[tuple[str, ...], bool], Use] = {}
+        # Every dotted prefix of a pattern without wildcards, so most questions are one lookup.
+        self._prefixes = frozenset(
+            ".".join(pattern[:end])
+            for pattern in self.patterns
+            if "*" not in pattern
+            for end in range(1, len(pattern) + 1)
+        )
+        self._wild = tuple(pattern for pattern in self.patterns if "*" in pattern)
         self._prefix_cache: dict[str, bool] = {}
         # One `ast` parse per content: the last tree (the project index reads it right after
         # the screen) and the screens of recent contents (a module is screened when it is
@@ -265,9 +279,53 @@ class CandidateFilter:
         known = self._prefix_cache.get(api)
         if known is None:
             parts = api.split(".")
-            known = any(self._prefix(parts, pattern) for pattern in self.patterns)
+            known = api in self._prefixes or any(self._prefix(parts, p) for p in self._wild)
             self._prefix_cache[api] = known
         return known
+
+    def tracker_use(self, parts: Sequence[str], inert: bool) -> Use:
+        """What reading the API `parts` can do (see `logmask.linter.slicing`).
+
+        It touches a tracker when an API of the model is the read or a prefix of it
+        (`wandb.run.log` of `wandb.run`), or when it is a prefix of one that the
+        read can carry on (`m = mlflow.sklearn`; not `mlflow.get_tracking_uri()`,
+        `except MlflowException`, `mlflow.__version__`).
+        """
+        key = (tuple(parts), inert)
+        known = self._uses.get(key)
+        if known is None:
+            known = self._tracker_use(key[0], inert)
+            self._uses[key] = known
+        return known
+
+    def _tracker_use(self, parts: tuple[str, ...], inert: bool) -> Use:
+        spelled = [".".join(parts[:end]) for end in range(1, len(parts) + 1)]
+        if any(api in self.auto_tracing for api in spelled):
+            return "auto-traces"
+        if any(api in self._exact for api in spelled) or any(
+            len(p) <= len(parts) and self._prefix(list(parts[: len(p)]), p) for p in self._wild
+        ):
+            return "touches"
+        dunder = parts[-1].startswith("__") and parts[-1].endswith("__")
+        if inert or dunder or not self.reaches_sink(spelled[-1]):
+            return "none"
+        return "touches"
+
+    def tracker_bindings(self, tree: ast.Module) -> dict[str, tuple[str, ...]]:
+        """Local name -> the tracker API it may be bound to (tracker roots bind themselves)."""
+        bound: dict[str, tuple[str, ...]] = {root: (root,) for root in self.roots}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    api = self.bound_api(alias)
+                    if self.reaches_sink(api):
+                        bound[(alias.asname or alias.name).split(".")[0]] = tuple(api.split("."))
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                for alias in node.names:
+                    api = f"{node.module}.{alias.name}"
+                    if alias.name != "*" and self.reaches_sink(api):
+                        bound[alias.asname or alias.name] = tuple(api.split("."))
+        return bound
 
     @staticmethod
     def _prefix(parts: list[str], pattern: tuple[str, ...]) -> bool:
@@ -284,7 +342,7 @@ class CandidateFilter:
         joined), or a dynamic import of it. False proves `needs_libcst` is
         False for reasons of binding; it never parses.
         """
-        if self._dynamic.search(data):
+        if self.imports_dynamically(data):
             return True
         joined = data.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
         for match in self._root_word.finditer(joined):
@@ -293,6 +351,10 @@ class CandidateFilter:
             if self._binding_line.search(joined, start, len(joined) if end < 0 else end):
                 return True
         return False
+
+    def imports_dynamically(self, data: bytes) -> bool:
+        """`importlib.import_module("mlflow")` and kin: a tracker bound by no import statement."""
+        return self._dynamic.search(data) is not None
 
     def may_use_tracker(self, data: bytes) -> bool:
         """Bytes only: may this module bind a tracker or read one as a name (`wandb.log`)?

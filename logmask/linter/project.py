@@ -358,6 +358,22 @@ class ProjectIndex:
                     return True
         return False
 
+    def project_bindings(self, path: Path, tree: ast.Module) -> set[str]:
+        """The local names `path`'s imports bind to modules of the project (or names in them)."""
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if not _under(alias.name, self.libraries) and self.resolve(path, alias.name, 0):
+                        names.add((alias.asname or alias.name).split(".")[0])
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level or (
+                    not _under(module, self.libraries) and self.resolve(path, module, 0)
+                ):
+                    names.update(alias.asname or alias.name for alias in node.names)
+        return names
+
     def name_reaches(self, path: Path, name: str | None, depth: int) -> bool:
         """Can `name` of the module in `path` (None: the module) reach a tracker?"""
         key = (path, name)
