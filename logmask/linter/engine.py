@@ -148,8 +148,11 @@ class Linter:
             return None
         bound: dict[str, tuple[str, ...] | None] = {**self.candidates.tracker_bindings(tree)}
         if self.project.reaches_tracker(path, data):
-            bound.update(dict.fromkeys(self.project.project_bindings(Path(path), tree)))
-        return slice_for_findings(data, tree, bound, self.candidates.tracker_use)
+            bound.update(dict.fromkeys(self.project.reaching_bindings(Path(path), tree)))
+        candidates = self.candidates
+        return slice_for_findings(
+            data, tree, bound, candidates.tracker_use, candidates.tracker_type
+        )
 
     def unparsed(self, data: bytes, path: str) -> FileResult:
         """A source that is not parsed: only binary or undecodable text is reported."""

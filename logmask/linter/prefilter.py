@@ -42,7 +42,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from logmask.linter.slicing import Use
+from logmask.linter.slicing import How, Use
 from logmask.rules.trackers import TrackerModel
 
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -235,6 +235,7 @@ class CandidateFilter:
         self.patterns: tuple[tuple[str, ...], ...] = tuple(
             sorted(tuple(a.split(".")) for a in apis)
         )
+        self.model = sinks
         self.roots = frozenset(sinks.modules)
         self.trace_decorators = frozenset(
             a for a in sinks.apis() if sinks.canonical(a) in sinks.trace_decorators
@@ -243,7 +244,18 @@ class CandidateFilter:
             a for a in sinks.apis() if sinks.canonical(a) in sinks.auto_tracing
         )
         self._exact = frozenset(".".join(p) for p in self.patterns if "*" not in p)
-        self._uses: dict[tuple[tuple[str, ...], bool], Use] = {}
+        # Calls that log, trace or redact by being made (objects and attributes only hold).
+        acting = {
+            *sinks.signatures,
+            *sinks.trace_decorators,
+            *sinks.auto_tracing,
+            *sinks.redaction,
+            *sinks.evaluations,
+            *sinks.media_types,
+            *sinks.dataset_wrappers,
+        }
+        self._acting = frozenset(a for a in sinks.apis() if sinks.canonical(a) in acting)
+        self._uses: dict[tuple[tuple[str, ...], How], Use] = {}
         # Every dotted prefix of a pattern without wildcards, so most questions are one lookup.
         self._prefixes = frozenset(
             ".".join(pattern[:end])
@@ -283,33 +295,65 @@ class CandidateFilter:
             self._prefix_cache[api] = known
         return known
 
-    def tracker_use(self, parts: Sequence[str], inert: bool) -> Use:
-        """What reading the API `parts` can do (see `logmask.linter.slicing`).
+    def tracker_use(self, parts: Sequence[str], how: How) -> Use:
+        """What reading the API or tracker type `parts` can do (see `logmask.linter.slicing`).
 
-        It touches a tracker when an API of the model is the read or a prefix of it
-        (`wandb.run.log` of `wandb.run`), or when it is a prefix of one that the
-        read can carry on (`m = mlflow.sklearn`; not `mlflow.get_tracking_uri()`,
-        `except MlflowException`, `mlflow.__version__`).
+        Read through the attributes' tracker types (`wandb.run.log` is
+        `wandb.Run.log`), it touches a tracker when it is an API of the model
+        or a tracker object, or a prefix of an API that the read can carry on
+        (`m = mlflow.sklearn`; not `mlflow.get_tracking_uri()`, `except
+        MlflowException`, `mlflow.__version__`, `accelerator.prepare(model)`).
         """
-        key = (tuple(parts), inert)
+        key = (tuple(parts), how)
         known = self._uses.get(key)
         if known is None:
-            known = self._tracker_use(key[0], inert)
+            known = self._tracker_use(key[0], how)
             self._uses[key] = known
         return known
 
-    def _tracker_use(self, parts: tuple[str, ...], inert: bool) -> Use:
+    def _tracker_use(self, parts: tuple[str, ...], how: How) -> Use:
         spelled = [".".join(parts[:end]) for end in range(1, len(parts) + 1)]
         if any(api in self.auto_tracing for api in spelled):
             return "auto-traces"
-        if any(api in self._exact for api in spelled) or any(
-            len(p) <= len(parts) and self._prefix(list(parts[: len(p)]), p) for p in self._wild
-        ):
+        if how == "inert":
+            return "none"
+        name, typed = self._read(parts)
+        if how == "called":  # making a tracker object logs nothing; its methods may
+            acts = name in self._acting or self.model.signature(name) is not None
+            return "touches" if acts else "none"
+        if typed or self._is_api(name):
             return "touches"
         dunder = parts[-1].startswith("__") and parts[-1].endswith("__")
-        if inert or dunder or not self.reaches_sink(spelled[-1]):
+        if dunder or not self.reaches_sink(name):
             return "none"
         return "touches"
+
+    def tracker_type(self, parts: Sequence[str], called: bool) -> tuple[str, ...] | None:
+        """The tracker type the read (or, `called`, its call) yields: `wandb.init()` a Run."""
+        name, typed = self._read(parts)
+        if called:
+            kind = self.model.object_type(name)
+            return tuple(kind.split(".")) if kind else None
+        return tuple(name.split(".")) if typed else None
+
+    def _read(self, parts: Sequence[str]) -> tuple[str, bool]:
+        """The API a chain of attributes reads, through their types (`wandb.run.log` is
+        `wandb.Run.log`), and whether the last attribute is a tracker object."""
+        model = self.model
+        name, typed = model.canonical(parts[0]), False
+        for part in parts[1:]:
+            name = model.canonical(f"{name}.{part}")
+            kind = model.attribute_type(name)
+            name, typed = (kind, True) if kind else (name, False)
+        return name, typed
+
+    def _is_api(self, api: str) -> bool:
+        model = self.model
+        return (
+            api in self._exact
+            or model.signature(api) is not None
+            or model.object_type(api) is not None
+        )
 
     def tracker_bindings(self, tree: ast.Module) -> dict[str, tuple[str, ...]]:
         """Local name -> the tracker API it may be bound to (tracker roots bind themselves)."""

@@ -358,20 +358,26 @@ class ProjectIndex:
                     return True
         return False
 
-    def project_bindings(self, path: Path, tree: ast.Module) -> set[str]:
-        """The local names `path`'s imports bind to modules of the project (or names in them)."""
+    def reaching_bindings(self, path: Path, tree: ast.Module) -> set[str]:
+        """The local names `path`'s imports bind to project modules or names that reach a
+        tracker (`name_reaches`)."""
         names: set[str] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    if not _under(alias.name, self.libraries) and self.resolve(path, alias.name, 0):
+                    if _under(alias.name, self.libraries):
+                        continue
+                    target = self.resolve(path, alias.name, 0)
+                    if target not in (None, path) and self.name_reaches(target, None, 0):
                         names.add((alias.asname or alias.name).split(".")[0])
             elif isinstance(node, ast.ImportFrom):
                 module = node.module or ""
-                if node.level or (
-                    not _under(module, self.libraries) and self.resolve(path, module, 0)
-                ):
-                    names.update(alias.asname or alias.name for alias in node.names)
+                if not node.level and _under(module, self.libraries):
+                    continue
+                for alias in node.names:
+                    found = self.bound_module(path, (module, node.level, alias.name))
+                    if found is not None and found[0] != path and self.name_reaches(*found, 0):
+                        names.add(alias.asname or alias.name)
         return names
 
     def name_reaches(self, path: Path, name: str | None, depth: int) -> bool:

@@ -21,19 +21,26 @@ OFF = dataclasses.replace(ON, slicing=False)
 
 
 def kept(source: str) -> set[str] | None:
-    """The names of the top-level definitions and assignments the slice keeps (None: unsliced)."""
+    """What the slice keeps, by name: definitions, `Class.member`s and statements' first
+    words (imports left out); None when the module is not sliced."""
     linter = Linter(ON)
     data = textwrap.dedent(source).lstrip("\n").encode()
     sliced = linter.sliced(data, "m.py")
     if sliced is None:
         return None
-    names: set[str] = set()
-    for node in ast.parse(sliced).body:
+    return set(labels(ast.parse(sliced).body, ""))
+
+
+def labels(body: list[ast.stmt], prefix: str) -> list[str]:
+    out = []
+    for node in body:
         if isinstance(node, ast.FunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign | ast.Expr):
-            names.add(ast.unparse(node).split(" ")[0].split("(")[0])
-    return names
+            out.append(prefix + node.name)
+        elif not isinstance(node, ast.Import | ast.ImportFrom):
+            out.append(prefix + ast.unparse(node).split(" ")[0].split("(")[0])
+        if isinstance(node, ast.ClassDef) and not prefix:
+            out += labels(node.body, f"{node.name}.")
+    return out
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +114,7 @@ CASES = [
         def load(state: "AgentState"): return CLIENT.get(state)
         def other(): return 2
         """,
-        {"AgentState", "setup", "load"},
+        {"AgentState", "AgentState.user_id:", "setup", "load"},
     ),
     (
         "reads that cannot carry the API on touch nothing",
@@ -131,6 +138,90 @@ CASES = [
         def other(): return 2
         """,
         {"flavor"},
+    ),
+    (
+        "a method logging to a run its class made in __init__ is kept with __init__",
+        """
+        import wandb
+        class Reporter:
+            \"\"\"Reports.\"\"\"
+            def __init__(self, project):
+                self.run = wandb.init(project=project)
+                self.size = 3
+            def record(self, row):
+                self.run.log(row)
+            def width(self):
+                return self.size
+        def other(): return 2
+        """,
+        {"Reporter", "Reporter.__init__", "Reporter.record", "Reporter.'Reports.'"},
+    ),
+    (
+        "what a tracker object does not log with leaves its methods out",
+        """
+        from accelerate import Accelerator
+        class Trainer:
+            def __init__(self):
+                self.accelerator = Accelerator()
+            def step(self, model):
+                if self.accelerator is not None:
+                    model = self.accelerator.prepare(model)
+                size = getattr(self.accelerator, "num_processes", 1)
+                return unwrap(model, self.accelerator)
+            def report(self, metrics):
+                self.accelerator.log(metrics)
+        """,
+        {"Trainer", "Trainer.__init__", "Trainer.report"},
+    ),
+    (
+        "a method calling one that logs is kept; a class built by kept code is kept whole",
+        """
+        import mlflow
+        class Tracker:
+            def _log(self, key, value):
+                mlflow.log_param(key, value)
+            def log_user(self, user):
+                self._log("email", user.email)
+            def ping(self):
+                return 1
+        tracker = Tracker()
+        tracker.log_user(current())
+        """,
+        {
+            "Tracker",
+            "Tracker._log",
+            "Tracker.log_user",
+            "Tracker.ping",
+            "tracker",
+            "tracker.log_user",
+        },
+    ),
+    (
+        "a class built on a logging class of the module is kept whole",
+        """
+        import wandb
+        class Base:
+            def log(self, row):
+                wandb.log(row)
+        class Child(Base):
+            def step(self, user):
+                self.log({"email": user.email})
+            def ping(self):
+                return 1
+        """,
+        {"Base", "Base.log", "Child", "Child.step", "Child.ping"},
+    ),
+    (
+        "a call's tracker object and getattr read what they name",
+        """
+        from mlflow import MlflowClient
+        import wandb
+        def direct(): MlflowClient().log_param("r", "email", e)
+        def named(): getattr(wandb, "log")({"email": e})
+        def made(): return MlflowClient()
+        def passed(): setup(wandb)
+        """,
+        {"direct", "named"},
     ),
     (
         "a module turning on auto-tracing is never sliced",
