@@ -318,9 +318,11 @@ class CandidateFilter:
         if how == "inert":
             return "none"
         name, typed = self._read(parts)
+        acts = name in self._acting or self.model.signature(name) is not None
         if how == "called":  # making a tracker object logs nothing; its methods may
-            acts = name in self._acting or self.model.signature(name) is not None
             return "touches" if acts else "none"
+        if how == "made":  # the object made is carried on (`return wandb.init()`)
+            return "touches" if acts or self.model.object_type(name) else "none"
         if typed or self._is_api(name):
             return "touches"
         dunder = parts[-1].startswith("__") and parts[-1].endswith("__")

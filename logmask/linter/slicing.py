@@ -52,9 +52,9 @@ MUTATORS = frozenset(
 )
 
 # What a read of a tracker-bound name does: `parts` spell the API or tracker type read
-# (`mlflow.log_param`, `wandb.Run.log`); it is called, carried on as a value, or inert
-# (see `_how`).
-How = Literal["called", "value", "inert"]
+# (`mlflow.log_param`, `wandb.Run.log`); it is called (`made`: and what the call returns is
+# carried on, as in `return wandb.init()`), carried on as a value, or inert (see `_how`).
+How = Literal["called", "made", "value", "inert"]
 Use = Literal["none", "touches", "auto-traces"]
 TrackerUse = Callable[[Sequence[str], How], Use]
 # The tracker type a read yields (`called`: the result of calling it), as parts; else None.
@@ -245,6 +245,7 @@ class _Walk:
         self.bound = bound
         self.use = use
         self.kind = kind
+        self.up: dict[int, ast.AST | None] = {}  # a call's parent
         self.unit = unit
         self.level = level
 
@@ -255,6 +256,8 @@ class _Walk:
         # (node, parent, level: where a plain name it stores lives)
         while stack:
             node, parent, level = stack.pop()
+            if isinstance(node, ast.Call):
+                self.up[id(node)] = parent
             if isinstance(node, ast.Attribute | ast.Name):
                 if self.read(node, parent, level, out):
                     continue
@@ -317,6 +320,8 @@ class _Walk:
         if key in self.bound:
             api = self.bound[key]
             how = _how(node, parent)
+            if how == "called" and self.escapes(parent):  # type: ignore[arg-type]
+                how = "made"
             attr = _getattr_name(node, parent)
             if attr is not None:  # `getattr(run, "log")` reads `run.log`
                 rest, how = [*rest, attr], "value"
@@ -328,6 +333,22 @@ class _Walk:
         return not isinstance(node, ast.Attribute) or isinstance(
             node.value, ast.Name | ast.Attribute
         )
+
+    def escapes(self, call: ast.Call) -> bool:
+        """Is what the call returns carried on (returned, put in a container, stored in a
+        name that holds no tracker type) rather than dropped, passed, or used in place?"""
+        parent = self.up.get(id(call))
+        if isinstance(parent, ast.Expr | ast.Call | ast.Attribute | ast.Compare | ast.keyword):
+            return False
+        if isinstance(parent, ast.withitem):
+            stored = [parent.optional_vars] if parent.optional_vars is not None else []
+        elif isinstance(parent, ast.Assign):
+            stored = parent.targets
+        elif isinstance(parent, ast.AnnAssign | ast.NamedExpr):
+            stored = [parent.target]
+        else:
+            return True
+        return any(_target_key(target) not in self.bound for target in stored)
 
     def made(self, node: ast.expr, parent: ast.AST | None, out: Unit) -> None:
         """`MlflowClient().log_param(...)`: a member of the tracker object a call makes."""

@@ -212,7 +212,7 @@ CASES = [
         {"Base", "Base.log", "Child", "Child.step", "Child.ping"},
     ),
     (
-        "a call's tracker object and getattr read what they name",
+        "a call's tracker object and getattr read what they name; a returned one is carried",
         """
         from mlflow import MlflowClient
         import wandb
@@ -221,7 +221,18 @@ CASES = [
         def made(): return MlflowClient()
         def passed(): setup(wandb)
         """,
-        {"direct", "named"},
+        {"direct", "named", "made"},
+    ),
+    (
+        "a tracker object returned by a helper is followed to where it logs",
+        """
+        from mlflow import MlflowClient
+        def client(): return MlflowClient()
+        c = client()
+        def other(): return 2
+        c.log_param("r", "email", e)
+        """,
+        {"client", "c", "c.log_param"},
     ),
     (
         "a module turning on auto-tracing is never sliced",
