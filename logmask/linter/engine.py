@@ -139,17 +139,18 @@ class Linter:
         return result
 
     def sliced(self, data: bytes, path: str) -> bytes | None:
-        """The module with only the statements that can take part in a finding (`slicing`)."""
-        if not self.config.slicing or self.candidates.imports_dynamically(data):
+        """The module with only the units that can take part in a finding (`slicing`)."""
+        candidates = self.candidates
+        if not self.config.slicing or candidates.imports_dynamically(data):
             return None  # a tracker bound by a call: no import statement says which names hold it
         try:
-            tree = self.candidates.parse(data)
+            tree = candidates.parse(data)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        bound: dict[str, tuple[str, ...] | None] = {**self.candidates.tracker_bindings(tree)}
-        if self.project.reaches_tracker(path, data):
-            bound.update(dict.fromkeys(self.project.reaching_bindings(Path(path), tree)))
-        candidates = self.candidates
+        bound: dict[str, tuple[str, ...] | None] = {**candidates.tracker_bindings(tree)}
+        reaching = self.project.reaching_imports(path, data)
+        if reaching:
+            bound.update(dict.fromkeys(self.project.reaching_bindings(tree, reaching)))
         return slice_for_findings(
             data, tree, bound, candidates.tracker_use, candidates.tracker_type
         )

@@ -118,9 +118,13 @@ def check_module(
 
 
 def clean_slice(linter: Linter, data: bytes, sliced: bytes, path: str) -> bool:
-    """Does the slice parse and check without a finding, an error or a noqa comment?"""
-    if b"noqa" in data.lower():
-        return False  # unused-noqa findings need the whole file's comments
+    """Does the slice parse and check without a finding or an error?
+
+    With no finding there is nothing for a noqa comment to suppress; only the
+    unused-noqa rule (PII001), when enabled, needs the whole file's comments.
+    """
+    if linter.config.enabled(UNUSED_NOQA, path) and b"noqa" in data.lower():
+        return False
     try:
         module = cst.parse_module(sliced)
     except Exception:  # whatever the slice does wrong, the whole file is checked

@@ -39,6 +39,7 @@ from logmask.linter.cache import Consulted, Entry, ResultCache
 from logmask.linter.config import Config
 from logmask.linter.engine import FileResult, Linter
 from logmask.linter.processors import ProcessorIndex
+from logmask.linter.project import Binding
 from logmask.linter.source import UnreadableFile, read_source
 
 if TYPE_CHECKING:
@@ -158,8 +159,8 @@ class Task:
     path: str
     data: bytes
     key: str | None = None
-    # Does a project name it imports reach a tracker: answered where the import graph is.
-    reaches: bool | None = None
+    # Which of its imports reach a tracker: answered where the import graph is.
+    reaching: frozenset[Binding] | None = None
 
 
 # ------------------------------------------------------------------ workers
@@ -190,9 +191,9 @@ def _worker_main(
             return  # the main process is gone
         if message is None:
             return
-        index, path, data, reaches = message
-        if reaches is not None:
-            linter.project.told(path, reaches)
+        index, path, data, reaching = message
+        if reaching is not None:
+            linter.project.told(path, reaching)
         result, consulted = check_recorded(linter, path, data)
         result.module = None  # the tree is large to send back; fixes re-parse in the parent
         result.source = None  # the parent has the bytes
@@ -340,7 +341,7 @@ class Pool:
 
     def send(self, worker: Worker, task: Task) -> bool:
         try:
-            worker.conn.send((task.index, task.path, task.data, task.reaches))
+            worker.conn.send((task.index, task.path, task.data, task.reaching))
         except (OSError, ValueError):
             return False
         worker.task = task
@@ -436,13 +437,13 @@ def check_files(
         except UnreadableFile as err:
             results[index] = FileResult(path, errors=[FileError(path, str(err))])
             continue
-        reaches = linter.project.reaches_tracker(path, data)
+        reaching = linter.project.reaching_imports(path, data)
         notebook = path.endswith(".ipynb")  # its cells are found in the JSON by the checker
-        if not reaches and not (linter.may_log(data) if notebook else linter.may_use(data)):
+        if not reaching and not (linter.may_log(data) if notebook else linter.may_use(data)):
             # no parse: a binary or undecodable file is still reported
             results[index] = (linter.check_source if notebook else linter.unparsed)(data, path)
             continue
-        task = Task(index, path, data, reaches=reaches)
+        task = Task(index, path, data, reaching=reaching)
         if cache is not None:
             task.key = cache.key(path, data)
             entry = cache.get(task.key)

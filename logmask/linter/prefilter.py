@@ -42,7 +42,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from logmask.linter.slicing import How, Use
+from logmask.linter.slicing import How, Use, statements
 from logmask.rules.trackers import TrackerModel
 
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -360,7 +360,7 @@ class CandidateFilter:
     def tracker_bindings(self, tree: ast.Module) -> dict[str, tuple[str, ...]]:
         """Local name -> the tracker API it may be bound to (tracker roots bind themselves)."""
         bound: dict[str, tuple[str, ...]] = {root: (root,) for root in self.roots}
-        for node in ast.walk(tree):
+        for node in statements(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     api = self.bound_api(alias)

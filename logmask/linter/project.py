@@ -39,6 +39,7 @@ from typing import Any
 from logmask.evidence.enduser import SERVING_CALLS, SERVING_LIBRARIES
 from logmask.linter.prefilter import dotted_name
 from logmask.linter.reach_words import ImportNode, ModuleFacts, ReachWords
+from logmask.linter.slicing import statements
 from logmask.rules.summaries import (
     ClassSummary,
     FunctionSummary,
@@ -74,6 +75,8 @@ _IMPORT_LINE = re.compile(
 )
 
 Summarise = Callable[[bytes, str, "FileProject"], ModuleSummary]
+# An import as the file spells it: (module, level, name; None for `import module`).
+Binding = tuple[str, int, str | None]
 
 
 class ProjectIndex:
@@ -106,7 +109,7 @@ class ProjectIndex:
         self._files: dict[str, Path | None] = {}
         self._entries: dict[str, frozenset[str]] = {}
         self._folders: dict[tuple[Path, int], str] = {}  # (importer, level) -> folder
-        self._told: dict[str, bool] = {}  # reach answers given with a file (`told`)
+        self._told: dict[str, frozenset[Binding]] = {}  # reach answers given with a file
         self._roots: dict[Path, tuple[tuple[Path, str | None], ...]] = {}
         self._digests: dict[Path, str] = {}
         self._summaries: dict[str, tuple[ModuleSummary, tuple[tuple[str, str], ...]]] = {}
@@ -334,49 +337,47 @@ class ProjectIndex:
             pass  # a summary that cannot be cached only costs time
 
     # --------------------------------------------------- files naming no tracker
-    def told(self, path: str, reaches: bool) -> None:
-        """Take the answer of `reaches_tracker` from the process that holds the import graph."""
-        self._told[os.path.abspath(path)] = reaches
+    def told(self, path: str, reaching: frozenset[Binding]) -> None:
+        """Take the answer of `reaching_imports` from the process that holds the import graph."""
+        self._told[os.path.abspath(path)] = reaching
 
     def reaches_tracker(self, path: str, data: bytes) -> bool:
         """Does a name this file imports from the project reach a tracker?"""
+        return bool(self.reaching_imports(path, data))
+
+    def reaching_imports(self, path: str, data: bytes) -> frozenset[Binding]:
+        """The imports of this file, as (module, level, name), whose binding reaches a tracker."""
         told = self._told.get(os.path.abspath(path))
         if told is not None:
             return told
         importer = Path(os.path.abspath(path))
+        found: set[Binding] = set()
         for dots, module, names, plain in import_statements(_IMPORT_LINE, data):
             if plain:
                 for name in plain.decode(errors="replace").split(","):
                     target = self.resolve(importer, name.strip(), 0)
                     if target is not None and self.name_reaches(target, None, 0):
-                        return True
+                        found.add((name.strip(), 0, None))
                 continue
-            text = module.decode(errors="replace")
             for name in _imported_names(names):
-                found = self.bound_module(importer, (text, len(dots), name))
-                if found is not None and self.name_reaches(found[0], found[1], 0):
-                    return True
-        return False
+                bound = (module.decode(errors="replace"), len(dots), name)
+                hit = self.bound_module(importer, bound)
+                if hit is not None and self.name_reaches(hit[0], hit[1], 0):
+                    found.add(bound)
+        return frozenset(found)
 
-    def reaching_bindings(self, path: Path, tree: ast.Module) -> set[str]:
-        """The local names `path`'s imports bind to project modules or names that reach a
-        tracker (`name_reaches`)."""
+    @staticmethod
+    def reaching_bindings(tree: ast.Module, reaching: frozenset[Binding]) -> set[str]:
+        """The local names bound by the imports in `reaching` (`reaching_imports`)."""
         names: set[str] = set()
-        for node in ast.walk(tree):
+        for node in statements(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    if _under(alias.name, self.libraries):
-                        continue
-                    target = self.resolve(path, alias.name, 0)
-                    if target not in (None, path) and self.name_reaches(target, None, 0):
+                    if (alias.name, 0, None) in reaching:
                         names.add((alias.asname or alias.name).split(".")[0])
             elif isinstance(node, ast.ImportFrom):
-                module = node.module or ""
-                if not node.level and _under(module, self.libraries):
-                    continue
                 for alias in node.names:
-                    found = self.bound_module(path, (module, node.level, alias.name))
-                    if found is not None and found[0] != path and self.name_reaches(*found, 0):
+                    if (node.module or "", node.level, alias.name) in reaching:
                         names.add(alias.asname or alias.name)
         return names
 

@@ -3,10 +3,14 @@
 The units are the top-level statements and the members of top-level classes
 (methods and class-level statements). A finding starts where a unit touches a
 tracker: it reads a name bound to a tracker API or object in a way that can
-reach a sink (`TrackerUse`: `run.log` does, `accelerator.prepare` does not),
-or a project name that reaches a tracker. Names are module-level names and
-`self.<attr>` (the members of every class of the module share them, so a base
-class here is covered). A unit also touches when, to a fixpoint:
+reach a sink (`TrackerUse`: `run.log` does, `accelerator.prepare(model)` does
+not; nor does a tracker passed to a call, since the analysis never follows a
+tracker into a callee's parameters), or a project name that reaches a
+tracker. A name or `self.<attr>` assigned a tracker object is typed through
+the tracker model (`run = wandb.init()`: `typed_bindings`). Names are
+module-level names and `self.<attr>` (the members of every class of the
+module share them, so a base class here is covered). A unit also touches
+when, to a fixpoint:
 
 - it calls a definition that touches (`log_user(user)`, `self._log(row)`: the
   call site of a finding), or reads a value made by a touching expression
@@ -26,7 +30,7 @@ positions. A module that turns on auto-tracing, or binds a tracker through a
 call (`importlib.import_module`), is never sliced.
 
 The check parses the smaller module first and takes only a clean answer from
-it: a slice with a finding, an error or a noqa comment is checked whole
+it: a slice with a finding or an error is checked whole
 (`logmask.linter.libcst_pass.check_module`). So slicing changes the time of a
 check, never its report, as long as every unit a finding needs is kept; the
 tests compare both on the rule examples, the flow tables, the conformance
@@ -37,7 +41,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -139,14 +143,27 @@ def typed_bindings(tree: ast.Module, bound: Bound, kind: TrackerType) -> dict[st
     return typed
 
 
+def statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Every statement, nested ones included, without entering expressions."""
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(node, name, None)
+            if children:
+                stack.extend(children)
+
+
 def _assigned(tree: ast.Module) -> Iterable[tuple[str, ast.expr]]:
-    for node in ast.walk(tree):
+    """(target, value) of assignment statements and `with ... as` (not `:=` in expressions)."""
+    for node in statements(tree):
         if isinstance(node, ast.Assign):
             pairs = [(t, node.value) for t in node.targets]
-        elif isinstance(node, ast.AnnAssign | ast.NamedExpr) and node.value is not None:
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
             pairs = [(node.target, node.value)]
-        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            pairs = [(node.optional_vars, node.context_expr)]
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            pairs = [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars]
         else:
             continue
         for target, value in pairs:
@@ -252,51 +269,63 @@ class _Walk:
     def extend(self, roots: Iterable[ast.AST]) -> None:
         self.walk([(root, None, self.level) for root in roots], self.unit)
 
-    def walk(self, stack: list[tuple[ast.AST, ast.AST | None, str]], out: Unit) -> None:
-        # (node, parent, level: where a plain name it stores lives)
+    def walk(self, stack: list[Frame], out: Unit) -> None:
         while stack:
-            node, parent, level = stack.pop()
-            if isinstance(node, ast.Call):
-                self.up[id(node)] = parent
-            if isinstance(node, ast.Attribute | ast.Name):
-                if self.read(node, parent, level, out):
-                    continue
-            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr):
-                value = node.value
-                if value is not None:
-                    self.assignment(node, value, level, out)
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    stack += [(t, node, level) for t in targets]
-                    if isinstance(node, ast.AnnAssign):
-                        stack.append((node.annotation, node, level))
-                    continue
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                self.define(node.name, level, out)
-                # Decorators, defaults, bases and annotations belong to the outer scope.
-                outer: list[ast.AST] = [*node.decorator_list]
-                if isinstance(node, ast.ClassDef):
-                    outer += [*node.bases, *node.keywords]
-                else:
-                    outer += [node.args, *([node.returns] if node.returns else [])]
-                stack += [(child, node, level) for child in outer]
-                stack += [(child, node, "local") for child in node.body]
+            node, _, level = frame = stack.pop()
+            kind = type(node)
+            if kind in _SPECIAL and self.special(frame, out, stack):
                 continue
-            elif isinstance(node, ast.alias):
-                out.always = out.always or node.name == "*"
-                self.define((node.asname or node.name).split(".")[0], level, out)
-            elif isinstance(node, ast.Global):
-                out.defines.update(node.names)
-            elif isinstance(node, ast.ExceptHandler) and isinstance(node.type, ast.Tuple):
-                # `except (A, B):` catches: each type is read with the handler as its parent.
-                stack += [(e, node, level) for e in node.type.elts]
-                stack += [(child, node, level) for child in node.body]
-                continue
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                self.string(node.value, out)
-            elif isinstance(node, ast.Call):
-                self.mutation(node, out)
-            inner = "local" if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)) else level
-            stack += [(child, node, inner) for child in ast.iter_child_nodes(node)]
+            inner = "local" if kind in _LOCAL_SCOPES else level
+            fields = _FIELDS.get(kind)
+            for name in _fields(kind) if fields is None else fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    stack += [(c, node, inner) for c in value if isinstance(c, ast.AST)]
+                elif isinstance(value, ast.AST):
+                    stack.append((value, node, inner))
+
+    def special(self, frame: Frame, out: Unit, stack: list[Frame]) -> bool:
+        """Nodes that name, bind or call; True when their children are taken care of."""
+        node, parent, level = frame
+        if isinstance(node, ast.Attribute | ast.Name):
+            return self.read(node, parent, level, out)
+        if isinstance(node, ast.Call):
+            self.up[id(node)] = parent
+            self.mutation(node, out)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr):
+            value = node.value
+            if value is None:
+                return False
+            self.assignment(node, value, level, out)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            stack += [(t, node, level) for t in targets]
+            if isinstance(node, ast.AnnAssign):
+                stack.append((node.annotation, node, level))
+            return True
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            self.define(node.name, level, out)
+            # Decorators, defaults, bases and annotations belong to the outer scope.
+            outer: list[ast.AST] = [*node.decorator_list]
+            if isinstance(node, ast.ClassDef):
+                outer += [*node.bases, *node.keywords]
+            else:
+                outer += [node.args, *([node.returns] if node.returns else [])]
+            stack += [(child, node, level) for child in outer]
+            stack += [(child, node, "local") for child in node.body]
+            return True
+        elif isinstance(node, ast.alias):
+            out.always = out.always or node.name == "*"
+            self.define((node.asname or node.name).split(".")[0], level, out)
+        elif isinstance(node, ast.Global):
+            out.defines.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and isinstance(node.type, ast.Tuple):
+            # `except (A, B):` catches: each type is read with the handler as its parent.
+            stack += [(e, node, level) for e in node.type.elts]
+            stack += [(child, node, level) for child in node.body]
+            return True
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            self.string(node.value, out)
+        return False
 
     def read(self, node: ast.expr, parent: ast.AST | None, level: str, out: Unit) -> bool:
         """A name or a chain of attributes on one; False when its base is not a name."""
@@ -410,7 +439,36 @@ class _Walk:
             out.defines.add(f"'{text}")
 
 
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# (node, its parent, the level a plain name it stores lives at: module, class or local)
+Frame = tuple[ast.AST, "ast.AST | None", str]
+_LOCAL_SCOPES = frozenset({ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
+# The node types `_Walk.special` handles; the others only have their children walked.
+_SPECIAL = frozenset(
+    {
+        ast.Attribute,
+        ast.Name,
+        ast.Call,
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.NamedExpr,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+        ast.alias,
+        ast.Global,
+        ast.ExceptHandler,
+        ast.Constant,
+    }
+)
+# The fields of each node type that hold nodes worth walking (not `ctx`, operators).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    found = tuple(f for f in getattr(kind, "_fields", ()) if f not in ("ctx", "op", "ops"))
+    _FIELDS[kind] = found
+    return found
 
 
 def _how(node: ast.expr, parent: ast.AST | None) -> How:

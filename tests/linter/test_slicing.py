@@ -267,6 +267,17 @@ def test_emptied_lines_keep_positions_and_line_endings() -> None:
     assert Linter(ON).sliced(b"import wandb\rdef f(): pass\rwandb.log(x)\r", "m.py") is None
 
 
+def test_unused_noqa_is_reported_from_the_whole_file() -> None:
+    """PII001 needs every comment; other noqa comments suppress nothing in a clean slice."""
+    source = b"import wandb\ndef other():\n    return 2  # noqa: PII101\nwandb.log({'a': 1})\n"
+    on, off = Linter(ON), Linter(OFF)
+    expected = findings(off, source, "m.py")
+    assert [f[2] for f in expected[0]] == ["PII001"]
+    assert findings(on, source, "m.py") == expected
+    quiet = dataclasses.replace(ON, select=("PII1",))
+    assert Linter(quiet).check_source(source, "m.py").findings == []
+
+
 def test_small_savings_are_not_sliced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(slicing, "WORTH_SLICING", 0.8)
     source = "import wandb\ndef f(): 1\nwandb.log({'user_email': e, 'user_phone': p})\n"
