@@ -4,8 +4,10 @@ The main process reads every file once (its bytes are the cache key, and a
 file changed after reading is never checked twice differently), answers what
 it can without parsing (unreadable files, files naming no tracker, cache
 hits), and hands the rest to worker processes, one file at a time, largest
-first. One worker serves a handful of files (a pre-commit hook), one more per
-`MIN_POOL_FILES`, up to `jobs`; `jobs=1` checks in this process.
+first among those found so far: workers start on the first files while the
+main process still reads the others and follows their imports. One worker
+serves a handful of files (a pre-commit hook), one more per `MIN_POOL_FILES`,
+up to `jobs`; `jobs=1` checks in this process.
 
 The workers also isolate what the parser may still do to a process: a worker
 that dies (a native crash, the memory guard) costs one error line for the file
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
 MIN_POOL_FILES = 8
+DISCOVERY_BATCH = 16  # files read between looks at the workers
 # Per-file time limit in workers (seconds). Generous: the slowest file the complexity
 # screen accepts (500,000 tokens of dense data) takes about 90 s on a loaded 2-core machine.
 DEFAULT_TIMEOUT = 300.0
@@ -313,14 +316,21 @@ class Pool:
                 os.unlink(worker.errors_to)
         self.workers.remove(worker)
 
-    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult, Consulted | None]]:
+    def run(
+        self, tasks: Sequence[Task], more: Iterator[list[Task]] | None = None
+    ) -> Iterator[tuple[Task, FileResult, Consulted | None]]:
+        """Check `tasks`, and those `more` yields: each `next(more)` is a slice of the
+        caller's own work (reading files, the reach question), done while workers check."""
         from multiprocessing.connection import wait
 
         queue = sorted(tasks, key=lambda t: len(t.data))  # pop() takes the largest first
+        seen = len(queue)
         try:
-            while queue or any(w.task is not None for w in self.workers):
+            while queue or more is not None or any(w.task is not None for w in self.workers):
                 idle = [w for w in self.workers if w.task is None]
-                while queue and (idle or len(self.workers) < self.size):
+                # One worker per `MIN_POOL_FILES` files seen so far, up to `size`.
+                wanted = min(self.size, -(-seen // MIN_POOL_FILES))
+                while queue and (idle or len(self.workers) < wanted):
                     worker = idle.pop() if idle else self.start()
                     if not self.send(worker, queue[-1]):
                         self.retire(worker, kill=True)
@@ -330,7 +340,17 @@ class Pool:
                 waits: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
                 now = time.monotonic()
                 timeout = None
-                if self.timeout is not None and busy:
+                if more is not None:
+                    batch = next(more, None)
+                    if batch is None:
+                        more = None
+                    else:
+                        seen += len(batch)
+                        queue = sorted([*queue, *batch], key=lambda t: len(t.data))
+                    timeout = 0.0  # only see who is done: the caller has more to do
+                    if not waits:
+                        continue
+                elif self.timeout is not None and busy:
                     timeout = max(0.0, min(w.deadline for w in busy) - now)
                 ready = set(wait(waits, timeout))
                 for worker in busy:
@@ -408,10 +428,11 @@ def run_pool(
     jobs: int,
     timeout: float | None = DEFAULT_TIMEOUT,
     summaries: Summaries = (None, ""),
+    more: Iterator[list[Task]] | None = None,
 ) -> Iterable[tuple[Task, FileResult, Consulted | None]]:
-    """Check `tasks` in up to `jobs` workers: one per `MIN_POOL_FILES` files."""
-    size = max(1, min(jobs, -(-len(tasks) // MIN_POOL_FILES)))
-    return Pool(config, size, timeout, summaries=summaries).run(tasks)
+    """Check `tasks` (and what `more` yields) in up to `jobs` workers: one per
+    `MIN_POOL_FILES` files."""
+    return Pool(config, max(1, jobs), timeout, summaries=summaries).run(tasks, more)
 
 
 def check_files(
@@ -430,42 +451,62 @@ def check_files(
     if cache is not None:  # module summaries are cached next to the results
         linter.project.cache_dir, linter.project.salt = cache.directory / "summaries", cache.salt
     results: list[FileResult | None] = [None] * len(files)
-    pending: list[Task] = []
-    for index, path in enumerate(files):
-        try:
-            data = read_source(path)
-        except UnreadableFile as err:
-            results[index] = FileResult(path, errors=[FileError(path, str(err))])
-            continue
-        reaching = linter.project.reaching_imports(path, data)
-        notebook = path.endswith(".ipynb")  # its cells are found in the JSON by the checker
-        if not reaching and not (linter.may_log(data) if notebook else linter.may_use(data)):
-            # no parse: a binary or undecodable file is still reported
-            results[index] = (linter.check_source if notebook else linter.unparsed)(data, path)
-            continue
-        task = Task(index, path, data, reaching=reaching)
-        if cache is not None:
-            task.key = cache.key(path, data)
-            entry = cache.get(task.key)
-            if entry is not None and still_valid(entry, linter, path):
-                results[index] = FileResult(path, entry.findings, entry.errors, source=data)
-                continue
-        pending.append(task)
+    counted = 0  # files answered here (no check needed)
 
-    if isolated(jobs) and pending:
+    def discover() -> Iterator[list[Task]]:
+        """Read each file; answer it here, or make it a task. Small batches, so that workers
+        start on the first tasks while the rest are read and their imports followed."""
+        nonlocal counted
+        batch: list[Task] = []
+        for index, path in enumerate(files):
+            task = _task(index, path, linter, cache)
+            if isinstance(task, FileResult):
+                results[index] = task
+                counted += 1
+            else:
+                batch.append(task)
+            if index % DISCOVERY_BATCH == DISCOVERY_BATCH - 1:
+                yield batch
+                batch = []
+        yield batch
+
+    if isolated(jobs):
         summaries = (linter.project.cache_dir, linter.project.salt)
-        outcomes = run_pool(pending, linter.config, capped_jobs(jobs), timeout, summaries)
+        outcomes = run_pool([], linter.config, capped_jobs(jobs), timeout, summaries, discover())
     else:
+        pending = [task for batch in discover() for task in batch]
         outcomes = ((t, *check_recorded(linter, t.path, t.data)) for t in pending)
-    done = len(files) - len(pending)
-    for task, result, consulted in outcomes:
+    reported = 0
+    for done, (task, result, consulted) in enumerate(outcomes, 1):
         results[task.index] = result
         if cache is not None and task.key is not None and consulted is not None:
             cache.put(task.key, Entry(result.findings, result.errors, consulted))
-        done += 1
         if progress is not None:
-            progress(done, len(files))
+            reported = counted + done
+            progress(reported, len(files))
+    if progress is not None and 0 < reported < len(files):
+        progress(len(files), len(files))  # files answered after the last check finished
     return [r for r in results if r is not None]
+
+
+def _task(index: int, path: str, linter: Linter, cache: ResultCache | None) -> Task | FileResult:
+    """The file's result when it needs no check (unreadable, naming no tracker, cached)."""
+    try:
+        data = read_source(path)
+    except UnreadableFile as err:
+        return FileResult(path, errors=[FileError(path, str(err))])
+    reaching = linter.project.reaching_imports(path, data)
+    notebook = path.endswith(".ipynb")  # its cells are found in the JSON by the checker
+    if not reaching and not (linter.may_log(data) if notebook else linter.may_use(data)):
+        # no parse: a binary or undecodable file is still reported
+        return (linter.check_source if notebook else linter.unparsed)(data, path)
+    task = Task(index, path, data, reaching=reaching)
+    if cache is not None:
+        task.key = cache.key(path, data)
+        entry = cache.get(task.key)
+        if entry is not None and still_valid(entry, linter, path):
+            return FileResult(path, entry.findings, entry.errors, source=data)
+    return task
 
 
 def still_valid(entry: Entry, linter: Linter, path: str) -> bool:

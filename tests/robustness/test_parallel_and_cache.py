@@ -81,7 +81,7 @@ def test_one_worker_for_a_handful_of_files(tmp_path: Path, monkeypatch: pytest.M
     real = parallel.Pool.start
 
     def counting(self: parallel.Pool) -> parallel.Worker:
-        started.append(self.size)
+        started.append(len(self.workers) + 1)  # the workers running with this one
         return real(self)
 
     monkeypatch.setattr(parallel.Pool, "start", counting)
@@ -92,11 +92,11 @@ def test_one_worker_for_a_handful_of_files(tmp_path: Path, monkeypatch: pytest.M
     alone = list(check_paths([str(tmp_path)], CONFIG, jobs=1))
     assert started == []
     few = list(check_paths([str(tmp_path)], CONFIG, jobs=2))
-    assert started == [1]
+    assert started == [1]  # 8 files: one worker
     (tmp_path / "one_more.py").write_text("import wandb\nwandb.log({'email': e})\n")
     started.clear()
     more = list(check_paths([str(tmp_path)], CONFIG, jobs=8))  # capped at the 2 cores
-    assert started == [2, 2]
+    assert started == [1, 2]  # 9 files: a second worker, capped at the 2 cores
     assert summary(alone) == summary(few)
     assert len(more) == len(few) + 1
     assert [c.result.path for c in more] == sorted(c.result.path for c in more)
