@@ -213,8 +213,8 @@ def _units(tree: ast.Module, bound: Bound, use: TrackerUse, kind: TrackerType) -
             unit.header = True
             unit.defines.add(node.name)
             unit.names.add(node.name)
-            _Walk(bound, use, kind, unit, "module").extend([*node.decorator_list, *node.bases])
-            _Walk(bound, use, kind, unit, "module").extend(node.keywords)
+            header_parts = [*node.decorator_list, *node.bases, *node.keywords]
+            _Walk(bound, use, kind, unit, "module").extend(header_parts)
             units.append(unit)
             for position, member in enumerate(node.body):
                 unit = _unit(member, bound, use, kind, "class")
