@@ -18,7 +18,7 @@ from logmask.linter.prefilter import CandidateFilter
 from logmask.linter.processors import ProcessorIndex
 from logmask.linter.project import FileProject, ProjectIndex
 from logmask.linter.results import FileResult
-from logmask.linter.slicing import slice_for_findings
+from logmask.linter.slicing import slice_for_findings, touches
 from logmask.linter.source import UnreadableFile, check_text, read_source
 from logmask.rules.trackers import TrackerModel, user_rows
 
@@ -72,6 +72,9 @@ class Linter:
             reaches_sink=lambda api: self.candidates.reaches_sink(api),
             may_bind=self.may_bind,
             parse=lambda data: self.candidates.parse(data),
+            touches=lambda node, bound: touches(
+                node, bound, self.candidates.tracker_use, self.candidates.tracker_type
+            ),
         )
 
     def summarise(self, data: bytes, path: str, project: FileProject) -> ModuleSummary:

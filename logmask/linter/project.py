@@ -93,7 +93,11 @@ class ProjectIndex:
         reaches_sink: Callable[[str], bool] = lambda api: False,
         may_bind: Callable[[bytes], bool] = lambda data: True,
         parse: Callable[[bytes], ast.Module] = ast.parse,
+        touches: Callable[[ast.stmt, dict[str, tuple[str, ...]]], bool] = lambda node, bound: True,
     ) -> None:
+        # Does a definition use the trackers bound to its names in a way that can log
+        # (`slicing.touches`)? Without it, any use counts.
+        self.touches = touches
         self.parse = parse  # the candidate stage's parse: one per content
         self.reaches_sink = reaches_sink  # does an imported API lead to a sink (candidate stage)
         # Bytes only: could a module bind a tracker itself (False must be proof)?
@@ -409,7 +413,15 @@ class ProjectIndex:
         spelled = facts.definitions.get(name)
         if spelled is None or not self._uses_reaching(path, facts, spelled, depth):
             return False
-        return self._uses_reaching(path, facts, self._names_read(path, name, facts), depth)
+        node = self._definition(path, name)
+        if node is None:
+            return False
+        used = _names_used(node) & frozenset(facts.imports)
+        trackers = used & facts.trackers
+        bound = {t: _api_parts(facts.imports[t]) for t in trackers}
+        if trackers and self.touches(node, bound):
+            return True  # `def log_table(...): wandb.log(...)`, not `accelerate.hooks.remove()`
+        return self._uses_reaching(path, facts, used - trackers, depth)
 
     def _uses_reaching(
         self, path: Path, facts: ModuleFacts, used: frozenset[str], depth: int
@@ -422,12 +434,17 @@ class ProjectIndex:
 
     def _names_read(self, path: Path, name: str, facts: ModuleFacts) -> frozenset[str]:
         """The imported names the (last) top-level definition of `name` reads, from `ast`."""
+        node = self._definition(path, name)
+        return frozenset() if node is None else _names_used(node) & frozenset(facts.imports)
+
+    def _definition(self, path: Path, name: str) -> ast.stmt | None:
+        """The (last) top-level definition or assignment of `name`, from `ast`."""
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tree = self.parse(path.read_bytes())
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-            return frozenset()
+            return None
         found: ast.stmt | None = None
         for node in _top_level(tree.body):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -437,13 +454,12 @@ class ProjectIndex:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 if any(isinstance(t, ast.Name) and t.id == name for t in targets):
                     found = node
-        if found is None:
-            return frozenset()
-        return _names_used(found) & frozenset(facts.imports)
+        return found
 
     def _import_reaches(self, path: Path, bound: tuple[str, int, str | None], depth: int) -> bool:
         found = self.bound_module(path, bound)
-        return found is not None and self.name_reaches(found[0], found[1], depth + 1)
+        # `import bitsandbytes` in `bitsandbytes.py` names the library, not the module itself.
+        return found is not None and found[0] != path and self.name_reaches(*found, depth + 1)
 
     def bound_module(
         self, path: Path, bound: tuple[str, int, str | None]
@@ -1008,6 +1024,12 @@ def _imported_names_spelled(
         if text.isascii():
             return frozenset(imported[w] for w in set(_WORD.findall(text)) if w in imported)
     return _names_used(node) & frozenset(imported.values())
+
+
+def _api_parts(bound: Binding) -> tuple[str, ...]:
+    """The API an import binds: `import a.b as c` `a.b`, `from a import b` `a.b`."""
+    module, _, name = bound
+    return (*module.split("."), name) if name else tuple(module.split("."))
 
 
 def _names_used(node: ast.AST) -> frozenset[str]:

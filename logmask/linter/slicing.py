@@ -119,6 +119,16 @@ def slice_for_findings(
     return _emptied(data, units, keep)
 
 
+def touches(node: ast.stmt, bound: Bound, use: TrackerUse, kind: TrackerType) -> bool:
+    """Can this statement log, trace or hand on a tracker, read as one unit? (The reach
+    question asks it of a definition another module imports.)"""
+    names = {**bound, **typed_bindings(ast.Module(body=[node], type_ignores=[]), bound, kind)}
+    try:
+        return _unit(node, names, use, kind, "module").touches
+    except AutoTraces:
+        return True
+
+
 def typed_bindings(tree: ast.Module, bound: Bound, kind: TrackerType) -> dict[str, tuple[str, ...]]:
     """Names and `self.<attr>`s assigned a tracker object (`run = wandb.init()`), with its type."""
     typed: dict[str, tuple[str, ...]] = {}
