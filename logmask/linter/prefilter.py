@@ -39,13 +39,11 @@ import io
 import re
 import tokenize
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from logmask.linter.slicing import How, Use, statements
 from logmask.rules.trackers import TrackerModel
-
-_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 # Nesting as LibCST builds it (a chain of n `+`, `and` or string parts is n-1 deep).
 # Measured on a 2-core machine, parse plus check: 1,000 levels take at most about 7 s
@@ -361,16 +359,9 @@ class CandidateFilter:
         """Local name -> the tracker API it may be bound to (tracker roots bind themselves)."""
         bound: dict[str, tuple[str, ...]] = {root: (root,) for root in self.roots}
         for node in statements(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    api = self.bound_api(alias)
-                    if self.reaches_sink(api):
-                        bound[(alias.asname or alias.name).split(".")[0]] = tuple(api.split("."))
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                for alias in node.names:
-                    api = f"{node.module}.{alias.name}"
-                    if alias.name != "*" and self.reaches_sink(api):
-                        bound[alias.asname or alias.name] = tuple(api.split("."))
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                for local, api in self._sink_bindings(node):
+                    bound[local] = tuple(api.split("."))
         return bound
 
     @staticmethod
@@ -470,32 +461,29 @@ class CandidateFilter:
 
     def tree_reaches_sink(self, tree: ast.Module) -> bool:
         """Walk statements only (imports and decorators are never inside expressions)."""
-        stack: list[ast.AST] = list(tree.body)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ast.Import):
-                if any(self.reaches_sink(self.bound_api(alias)) for alias in node.names):
+        for node in statements(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                if next(self._sink_bindings(node), None) is not None:
                     return True
-            elif isinstance(node, ast.ImportFrom):
-                if (
-                    node.level == 0
-                    and node.module
-                    and any(
-                        alias.name != "*" and self.reaches_sink(f"{node.module}.{alias.name}")
-                        for alias in node.names
-                    )
-                ):
-                    return True
-            else:
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
-                    self.names_trace_decorator(d) for d in node.decorator_list
-                ):
-                    return True
-                for name in _STATEMENT_FIELDS:
-                    children = getattr(node, name, None)
-                    if children:
-                        stack.extend(children)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+                self.names_trace_decorator(d) for d in node.decorator_list
+            ):
+                return True
         return False
+
+    def _sink_bindings(self, node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str]]:
+        """(local name, API) of what an import binds that reaches a sink (relative and star
+        imports bind nothing the analysis knows)."""
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                api = self.bound_api(alias)
+                if self.reaches_sink(api):
+                    yield (alias.asname or alias.name).split(".")[0], api
+        elif node.level == 0 and node.module:
+            for alias in node.names:
+                api = f"{node.module}.{alias.name}"
+                if alias.name != "*" and self.reaches_sink(api):
+                    yield alias.asname or alias.name, api
 
     @staticmethod
     def bound_api(alias: ast.alias) -> str:
