@@ -496,6 +496,7 @@ def _task(index: int, path: str, linter: Linter, cache: ResultCache | None) -> T
     except UnreadableFile as err:
         return FileResult(path, errors=[FileError(path, str(err))])
     reaching = linter.project.reaching_imports(path, data)
+    linter.project.told(path, reaching)  # a check in this process asks again: answered once
     notebook = path.endswith(".ipynb")  # its cells are found in the JSON by the checker
     if not reaching and not (linter.may_log(data) if notebook else linter.may_use(data)):
         # no parse: a binary or undecodable file is still reported
